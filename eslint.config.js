@@ -1,0 +1,38 @@
+// Lint = the layering rule of ../shared/STYLE.md ("Dependency rules"), enforced in CI, plus
+// typescript-eslint's recommended checks. A violation fails `npm test`.
+import tseslint from 'typescript-eslint';
+
+const restrict = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench/work/**', 'test-artifacts/**', 'renderer/dist/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['main/core/**/*.ts'],
+    rules: restrict(['node:*', 'electron', '**/engine/**', '**/service/**', '**/cli/**', '**/server/**', '**/electron/**', '**/test/**'], 'main/core imports nothing but the schema library'),
+  },
+  {
+    files: ['main/engine/**/*.ts'],
+    rules: restrict(['electron', '**/service/**', '**/cli/**', '**/server/**', '**/electron/**', '**/test/**'], 'main/engine imports only core, node:* and libraries'),
+  },
+  {
+    files: ['main/service/**/*.ts'],
+    rules: restrict(['electron', '**/cli/**', '**/server/**', '**/electron/**', '**/test/**'], 'main/service imports only core and engine'),
+  },
+  {
+    files: ['main/cli/**/*.ts'],
+    rules: restrict(['electron', '**/engine/**', '**/server/**', '**/electron/**', '**/test/**'], 'the CLI is an edge: it imports service and core only'),
+  },
+  {
+    files: ['main/server/**/*.ts'],
+    rules: restrict(['electron', '**/engine/**', '**/cli/**', '**/electron/**', '**/test/**'], 'the server is an edge: it imports service and core only'),
+  },
+);

@@ -1,0 +1,398 @@
+/**
+ * Backup: walks the selected paths, reuses unchanged files from the parent recovery point
+ * (size, mtime, ctime and inode must all match, as restic does — so a file rewritten with its old
+ * size and mtime is still caught by its ctime), chunks and packs what changed, and commits a
+ * recovery point. Order of durable writes: packs → index → manifest, so a point that exists is whole.
+ *
+ * Pipeline: one thread walks, reads (into a reused buffer), chunks, hashes and seals synchronously;
+ * pack writes run in the background with bounded concurrency (BlobWriter). Memory: two chunk
+ * buffers (3 × max chunk size), up to maxInflight+2 pack buffers, and the index (~100 B per chunk).
+ */
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, type BigIntStats } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DeskVaultError } from '../../core/errors.js';
+import { ChunkReader } from '../chunker/chunk-stream.js';
+import type { PathMatcher } from '../match/path-matcher.js';
+import { BlobWriter } from '../repo/blob-writer.js';
+import { Lease } from '../repo/leases.js';
+import { listPacks, listPrunePlans, packsPendingDeletion, recoverOrphanPacks } from '../repo/pack-inventory.js';
+import { emptyStats, type PointError, type RecoveryPoint } from '../repo/point.js';
+import { encodeTree, type Tree, type TreeNode } from '../repo/tree.js';
+import type { Vault } from '../repo/vault.js';
+import type { ChunkIndex } from '../repo/chunk-index.js';
+import { buildLayout, type LayoutNode } from './root-layout.js';
+
+export interface BackupProgress {
+  files: number;
+  dirs: number;
+  bytes: number;
+  storedBytes: number;
+  currentPath: string;
+  errors: number;
+}
+
+export interface BackupOptions {
+  paths: string[];
+  tags?: string[];
+  matcher?: PathMatcher;
+  excludeCaches?: boolean;
+  excludeLargerThan?: number;
+  /** Force a parent point; by default the latest point of this host with the same paths. */
+  parent?: string | null;
+  host?: string;
+  user?: string;
+  now?: () => Date;
+  signal?: AbortSignal;
+  onProgress?: (p: BackupProgress) => void;
+  onNotice?: (message: string) => void;
+  /** Folders never to back up (the vault itself, state folders). */
+  neverInclude?: string[];
+}
+
+export interface BackupResult {
+  point: RecoveryPoint;
+  warnings: PointError[];
+  timings: { indexMs: number; walkMs: number; commitMs: number };
+}
+
+const CACHEDIR_SIGNATURE = 'Signature: 8a477f597d28d172789f06886806bc55';
+/** Re-reads of a file that keeps changing while it is read, before it is stored as last read. */
+const MAX_READ_ATTEMPTS = 3;
+
+export async function backup(vault: Vault, opts: BackupOptions): Promise<BackupResult> {
+  const now = opts.now ?? (() => new Date());
+  const started = now();
+  const t0 = Date.now();
+  if (opts.paths.length === 0) throw new DeskVaultError('USAGE', 'name at least one file or folder to back up', {});
+  const absPaths = opts.paths.map((p) => path.resolve(p));
+  const lease = await Lease.acquire(vault, { kind: 'backup', onNotice: opts.onNotice });
+  try {
+    // The lease is taken before the index is read: a concurrent prune sees it and waits for us.
+    const { index } = await vault.loadIndex((id, err) => opts.onNotice?.(`index ${id} is unreadable and was skipped: ${(err as Error).message}`));
+    const packs = await listPacks(vault);
+    const pending = packsPendingDeletion(await listPrunePlans(vault));
+    const recovered = await recoverOrphanPacks(vault, index, packs, pending, (id, err) =>
+      opts.onNotice?.(`pack ${id} could not be re-indexed: ${(err as Error).message}`),
+    );
+    if (recovered > 0) opts.onNotice?.(`re-indexed ${recovered} pack(s) left by an interrupted backup; their data is reused`);
+    const tIndex = Date.now();
+
+    const points = await vault.listPoints();
+    const parent = findParent(points, absPaths, opts.host ?? os.hostname(), opts.parent);
+    const walker = new Walker(vault, index, opts);
+    const rootId = await walker.run(buildLayout(absPaths), parent ? parent.tree : null);
+    const tWalk = Date.now();
+    await walker.writer.finish();
+
+    const errors = walker.errors;
+    const missingAll = absPaths.every((p) => walker.missingRoots.has(p));
+    if (missingAll) {
+      throw new DeskVaultError('NOT_FOUND', `nothing to back up: ${absPaths.join(', ')} ${absPaths.length > 1 ? 'do' : 'does'} not exist`, { paths: absPaths });
+    }
+    const stats = walker.stats;
+    stats.storedBytes = walker.writer.storedBytes;
+    stats.durationMs = Date.now() - t0;
+    const point: RecoveryPoint = {
+      version: 1,
+      id: randomBytes(32).toString('hex'),
+      time: started.toISOString(),
+      host: opts.host ?? os.hostname(),
+      user: opts.user ?? safeUser(),
+      paths: absPaths,
+      tags: opts.tags ?? [],
+      tree: rootId,
+      parent: parent?.id ?? null,
+      status: errors.length > 0 ? 'PARTIAL' : 'COMPLETED',
+      stats,
+      errors: errors.slice(0, 1000),
+    };
+    await vault.putJson(`points/${point.id}`, point);
+    return { point, warnings: walker.warnings, timings: { indexMs: tIndex - t0, walkMs: tWalk - tIndex, commitMs: Date.now() - tWalk } };
+  } finally {
+    await lease.release().catch(() => undefined);
+  }
+}
+
+function findParent(points: RecoveryPoint[], absPaths: string[], host: string, forced: string | null | undefined): RecoveryPoint | null {
+  if (forced === null) return null;
+  if (forced) return points.find((p) => p.id.startsWith(forced)) ?? null;
+  const key = [...absPaths].sort().join('\0');
+  for (let i = points.length - 1; i >= 0; i--) {
+    const p = points[i];
+    if (p.host === host && [...p.paths].sort().join('\0') === key) return p;
+  }
+  return null;
+}
+
+function safeUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return '';
+  }
+}
+
+function describeError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return 'vanished while being backed up';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EIO') return 'input/output error reading the disk';
+  return (err as Error)?.message ?? String(err);
+}
+
+class Walker {
+  readonly writer: BlobWriter;
+  readonly stats = emptyStats();
+  readonly errors: PointError[] = [];
+  readonly warnings: PointError[] = [];
+  readonly missingRoots = new Set<string>();
+  private readonly reader: ChunkReader;
+  private readonly neverInclude: Set<string>;
+  private lastProgress = 0;
+  private currentPath = '';
+
+  constructor(
+    private readonly vault: Vault,
+    private readonly index: ChunkIndex,
+    private readonly opts: BackupOptions,
+  ) {
+    this.writer = new BlobWriter(vault, index);
+    this.reader = new ChunkReader(vault.chunker);
+    const never = new Set<string>();
+    for (const p of opts.neverInclude ?? []) {
+      never.add(path.resolve(p));
+      try {
+        never.add(realpathSync(p));
+      } catch {
+        /* not there: nothing to exclude */
+      }
+    }
+    this.neverInclude = never;
+  }
+
+  async run(layout: LayoutNode, parentTreeId: string | null): Promise<string> {
+    const parent = parentTreeId ? await this.loadParentTree(parentTreeId) : null;
+    return this.layoutDir(layout, parent);
+  }
+
+  /** A virtual directory on the way to the selected paths. */
+  private async layoutDir(node: LayoutNode, parent: Tree | null): Promise<string> {
+    const parentMap = indexByName(parent);
+    const nodes: TreeNode[] = [];
+    for (const [name, child] of node.children) {
+      const st = this.lstat(child.absPath);
+      if (!st) {
+        if (child.leaf) this.missingRoots.add(child.absPath);
+        this.error(child.absPath, 'does not exist');
+        continue;
+      }
+      const prev = parentMap.get(name);
+      if (child.leaf) {
+        const n = await this.entry(child.absPath, name, st, prev);
+        if (n) nodes.push(n);
+      } else {
+        const sub = prev?.type === 'dir' && prev.tree ? await this.loadParentTree(prev.tree) : null;
+        nodes.push({ ...this.meta(name, 'dir', st), tree: await this.layoutDir(child, sub) });
+      }
+    }
+    return this.storeTree(nodes);
+  }
+
+  private async dir(absPath: string, parent: Tree | null): Promise<string> {
+    if (this.opts.signal?.aborted) throw new DeskVaultError('CANCELLED', 'backup cancelled', {});
+    let names: string[];
+    try {
+      names = readdirSync(absPath);
+    } catch (err) {
+      this.error(absPath, `cannot list folder: ${describeError(err)}`);
+      return this.storeTree([]);
+    }
+    if (names.includes('config') && names.includes('keys') && isVaultFolder(absPath)) {
+      this.warn(absPath, 'skipped: this folder is a DeskVault vault');
+      return this.storeTree([]);
+    }
+    if (this.opts.excludeCaches && names.includes('CACHEDIR.TAG') && isCacheDir(absPath)) {
+      names = ['CACHEDIR.TAG'];
+    }
+    names.sort();
+    const parentMap = indexByName(parent);
+    const nodes: TreeNode[] = [];
+    for (const name of names) {
+      const p = path.join(absPath, name);
+      if (this.neverInclude.has(p)) continue;
+      const st = this.lstat(p);
+      if (!st) {
+        this.error(p, 'vanished while being backed up');
+        continue;
+      }
+      if (this.opts.matcher?.excludes(p, st.isDirectory())) continue;
+      const n = await this.entry(p, name, st, parentMap.get(name));
+      if (n) nodes.push(n);
+    }
+    return this.storeTree(nodes);
+  }
+
+  private async entry(p: string, name: string, st: BigIntStats, prev: TreeNode | undefined): Promise<TreeNode | null> {
+    this.currentPath = p;
+    if (st.isDirectory()) {
+      if (this.neverInclude.has(p)) return null;
+      this.stats.dirs++;
+      const sub = prev?.type === 'dir' && prev.tree ? await this.loadParentTree(prev.tree) : null;
+      return { ...this.meta(name, 'dir', st), tree: await this.dir(p, sub) };
+    }
+    if (st.isSymbolicLink()) {
+      try {
+        return { ...this.meta(name, 'symlink', st), target: readlinkSync(p) };
+      } catch (err) {
+        this.error(p, describeError(err));
+        return null;
+      }
+    }
+    if (st.isFile()) return this.file(p, name, st, prev);
+    const kind = st.isFIFO() ? 'fifo' : st.isSocket() ? 'socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'device' : 'special file';
+    this.warn(p, `skipped: ${kind}`);
+    return null;
+  }
+
+  private async file(p: string, name: string, st: BigIntStats, prev: TreeNode | undefined): Promise<TreeNode | null> {
+    const size = Number(st.size);
+    if (this.opts.excludeLargerThan !== undefined && size > this.opts.excludeLargerThan) return null;
+    this.stats.files++;
+    this.stats.bytes += size;
+    const base = this.meta(name, 'file', st);
+    if (prev?.type === 'file' && prev.chunks && unchanged(prev, base, size) && prev.chunks.every((c) => this.index.has(Buffer.from(c, 'hex')))) {
+      this.stats.unchangedFiles++;
+      this.stats.chunks += prev.chunks.length;
+      this.progress();
+      return { ...base, size, chunks: prev.chunks };
+    }
+    if (prev) this.stats.changedFiles++;
+    else this.stats.newFiles++;
+    let fd: number;
+    try {
+      fd = openSync(p, 'r');
+    } catch (err) {
+      this.error(p, describeError(err));
+      return null;
+    }
+    try {
+      let before = st;
+      for (let attempt = 1; ; attempt++) {
+        const chunks: string[] = [];
+        let read: number;
+        try {
+          read = await this.reader.read(fd, async (chunk) => {
+            const id = this.vault.chunkId(chunk);
+            chunks.push(id.toString('hex'));
+            this.stats.chunks++;
+            if (this.writer.add('data', id, chunk)) this.stats.newChunks++;
+            if (this.writer.needsFlush) await this.writer.flushReady();
+          });
+        } catch (err) {
+          if (err instanceof DeskVaultError) throw err;
+          this.error(p, `read failed: ${describeError(err)}`);
+          return null;
+        }
+        const after = fstatSync(fd, { bigint: true });
+        const stable = after.size === before.size && after.mtimeNs === before.mtimeNs && after.ctimeNs === before.ctimeNs && BigInt(read) === after.size;
+        if (stable || attempt >= MAX_READ_ATTEMPTS) {
+          if (!stable) this.warn(p, `changed while being read ${MAX_READ_ATTEMPTS} times; stored as last read`);
+          this.stats.bytes += read - size;
+          this.progress();
+          return { ...this.meta(name, 'file', after), size: read, chunks };
+        }
+        before = after;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private storeTree(nodes: TreeNode[]): Promise<string> | string {
+    const bytes = encodeTree(nodes);
+    const id = this.vault.chunkId(bytes);
+    this.writer.add('tree', id, bytes);
+    const hex = id.toString('hex');
+    return this.writer.needsFlush ? this.writer.flushReady().then(() => hex) : hex;
+  }
+
+  private async loadParentTree(id: string): Promise<Tree | null> {
+    try {
+      return await this.vault.readTree(this.index, id);
+    } catch (err) {
+      // A damaged parent only costs re-reading: back up as if there were no parent here.
+      this.opts.onNotice?.(`parent tree ${id.slice(0, 12)} unreadable (${(err as Error).message}); re-reading those files`);
+      return null;
+    }
+  }
+
+  private lstat(p: string): BigIntStats | null {
+    try {
+      return lstatSync(p, { bigint: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      this.error(p, describeError(err));
+      return null;
+    }
+  }
+
+  private meta(name: string, type: TreeNode['type'], st: BigIntStats): TreeNode {
+    return {
+      name,
+      type,
+      mode: Number(st.mode & 0o7777n),
+      uid: Number(st.uid),
+      gid: Number(st.gid),
+      mtimeNs: st.mtimeNs.toString(),
+      ctimeNs: st.ctimeNs.toString(),
+      inode: st.ino.toString(),
+    };
+  }
+
+  private error(p: string, message: string): void {
+    this.errors.push({ path: p, message });
+  }
+
+  private warn(p: string, message: string): void {
+    this.warnings.push({ path: p, message });
+  }
+
+  private progress(): void {
+    const cb = this.opts.onProgress;
+    if (!cb) return;
+    const t = Date.now();
+    if (t - this.lastProgress < 100) return;
+    this.lastProgress = t;
+    cb({ files: this.stats.files, dirs: this.stats.dirs, bytes: this.stats.bytes, storedBytes: this.writer.storedBytes, currentPath: this.currentPath, errors: this.errors.length });
+  }
+}
+
+function unchanged(prev: TreeNode, now: TreeNode, size: number): boolean {
+  return prev.size === size && prev.mtimeNs === now.mtimeNs && prev.ctimeNs === now.ctimeNs && prev.inode === now.inode;
+}
+
+function indexByName(tree: Tree | null): Map<string, TreeNode> {
+  const m = new Map<string, TreeNode>();
+  if (tree) for (const e of tree.entries) m.set(e.name, e);
+  return m;
+}
+
+function isVaultFolder(dir: string): boolean {
+  try {
+    const c = JSON.parse(readFileSync(path.join(dir, 'config'), 'utf8')) as { format?: string };
+    return c.format === 'deskvault-vault';
+  } catch {
+    return false;
+  }
+}
+
+function isCacheDir(dir: string): boolean {
+  try {
+    return readFileSync(path.join(dir, 'CACHEDIR.TAG'), 'latin1').startsWith(CACHEDIR_SIGNATURE);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Packs new blobs: deduplicates against the index (and against blobs already queued), seals each
+ * blob straight into a reused pack buffer, and writes full packs to the store in the background
+ * with at most `maxInflight` writes outstanding (backpressure: `flushReady()` waits for a slot).
+ * `finish()` writes the remaining packs, then one index object for everything written — packs
+ * before index, so an index entry never names a pack that is not there.
+ */
+import { SEAL_OVERHEAD } from '../crypto/sealer.js';
+import type { ChunkIndex } from './chunk-index.js';
+import type { IndexEntry } from './index-file.js';
+import { encodeHeader, PACK_HEADER_AAD, PACK_MAGIC, packKey, type BlobType, type PackEntry } from './pack-format.js';
+import type { Vault } from './vault.js';
+
+export interface BlobWriterOptions {
+  /** Pack writes in flight at once; 2 overlaps hashing with a write on a local disk. */
+  maxInflight?: number;
+  onPackWritten?: (info: { kind: 'data' | 'meta'; packId: string; bytes: number }) => void;
+}
+
+interface OpenPack {
+  buf: Buffer;
+  pos: number;
+  entries: PackEntry[];
+}
+
+export class BlobWriter {
+  readonly written: IndexEntry[] = [];
+  readonly packsWritten: [string, 'data' | 'meta'][] = [];
+  storedBytes = 0;
+  private readonly open: Record<'data' | 'meta', OpenPack | null> = { data: null, meta: null };
+  private readonly pending = new Set<string>();
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly freeBuffers: Buffer[] = [];
+  private failure: unknown = null;
+  private readonly capacity: number;
+  private readonly maxInflight: number;
+
+  constructor(
+    private readonly vault: Vault,
+    private readonly index: ChunkIndex,
+    private readonly options: BlobWriterOptions = {},
+  ) {
+    this.capacity = vault.config.packSize + vault.config.chunker.maxSize + SEAL_OVERHEAD + 64;
+    this.maxInflight = options.maxInflight ?? 2;
+  }
+
+  /** True if the blob is new (it will be stored); false if the vault already has it. */
+  has(id: Buffer): boolean {
+    return this.index.has(id) || this.pending.has(id.toString('latin1'));
+  }
+
+  /**
+   * Queues a blob unless the vault has it. Synchronous: the caller awaits `flushReady()` when
+   * `needsFlush` is true (at most once per blob), which keeps the common path free of awaits.
+   */
+  add(type: BlobType, id: Buffer, plaintext: Buffer): boolean {
+    if (this.failure) throw this.failure;
+    if (this.has(id)) return false;
+    const kind = type === 'data' ? 'data' : 'meta';
+    let pack = this.open[kind];
+    if (!pack) pack = this.open[kind] = { buf: this.takeBuffer(), pos: 0, entries: [] };
+    let len = this.vault.sealer.sealInto(plaintext, id, pack.buf, pack.pos);
+    if (len < 0) {
+      // Larger than the room left (only a huge tree can be): seal separately into its own buffer.
+      const sealed = this.vault.sealer.seal(plaintext, id);
+      if (pack.pos > 0) {
+        this.closePack(kind);
+        pack = this.open[kind] = { buf: this.takeBuffer(), pos: 0, entries: [] };
+      }
+      if (sealed.length > pack.buf.length) pack.buf = Buffer.allocUnsafe(sealed.length + this.capacity);
+      sealed.copy(pack.buf, pack.pos);
+      len = sealed.length;
+    }
+    pack.entries.push({ type, id: Buffer.from(id), offset: pack.pos, length: len, rawLength: plaintext.length });
+    pack.pos += len;
+    this.pending.add(id.toString('latin1'));
+    if (pack.pos >= this.vault.config.packSize) this.closePack(kind);
+    return true;
+  }
+
+  /** True when the caller should await flushReady() before adding more. */
+  get needsFlush(): boolean {
+    return this.inflight.size >= this.maxInflight || this.failure !== null;
+  }
+
+  async flushReady(): Promise<void> {
+    while (this.inflight.size >= this.maxInflight) await Promise.race(this.inflight);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Writes every open pack and waits for all writes; then writes the index object. Returns its id. */
+  async finish(): Promise<string | null> {
+    this.closePack('data');
+    this.closePack('meta');
+    await Promise.all(this.inflight);
+    if (this.failure) throw this.failure;
+    if (this.written.length === 0) return null;
+    const id = await this.vault.writeIndex({ supersedes: [], packs: this.packsWritten, entries: this.written });
+    return id;
+  }
+
+  private takeBuffer(): Buffer {
+    return this.freeBuffers.pop() ?? Buffer.allocUnsafe(this.capacity);
+  }
+
+  private closePack(kind: 'data' | 'meta'): void {
+    const pack = this.open[kind];
+    this.open[kind] = null;
+    if (!pack || pack.entries.length === 0) {
+      if (pack) this.freeBuffers.push(pack.buf);
+      return;
+    }
+    const body = pack.buf.subarray(0, pack.pos);
+    const header = this.vault.sealer.seal(encodeHeader(pack.entries), PACK_HEADER_AAD);
+    const trailer = Buffer.allocUnsafe(8);
+    trailer.writeUInt32LE(header.length, 0);
+    PACK_MAGIC.copy(trailer, 4);
+    const parts = [body, header, trailer];
+    const packId = this.vault.packId(parts).toString('hex');
+    const bytes = pack.pos + header.length + trailer.length;
+    const write = this.vault.store
+      .put(packKey(kind, packId), parts)
+      .then(() => {
+        for (const e of pack.entries) {
+          this.index.add(e.id, packId, kind, e.offset, e.length, e.rawLength);
+          this.pending.delete(e.id.toString('latin1'));
+          this.written.push({ id: e.id, packId, offset: e.offset, length: e.length, rawLength: e.rawLength });
+        }
+        this.packsWritten.push([packId, kind]);
+        this.storedBytes += bytes;
+        this.options.onPackWritten?.({ kind, packId, bytes });
+        if (pack.buf.length === this.capacity && this.freeBuffers.length < this.maxInflight + 2) this.freeBuffers.push(pack.buf);
+      })
+      .catch((err: unknown) => {
+        this.failure ??= err;
+      })
+      .finally(() => {
+        this.inflight.delete(write);
+      });
+    this.inflight.add(write);
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The vault's `config` object: format version and every algorithm by name (docs/vault-format.md).
+ * Plaintext, written once at init. Readers refuse a newer major version.
+ */
+import { randomBytes } from 'node:crypto';
+import { DeskVaultError } from '../../core/errors.js';
+import { DEFAULT_CHUNKER, type ChunkerParams, validateChunkerParams } from '../chunker/fastcdc.js';
+
+export const FORMAT_MAJOR = 1;
+export const FORMAT_MINOR = 0;
+export const FORMAT_NAME = 'deskvault-vault';
+
+/** 16 MiB: ~64 objects per GiB, few requests on object stores, bounded memory per open pack. */
+export const DEFAULT_PACK_SIZE = 16 * 1024 * 1024;
+/** zstd level 3: measured best size/speed trade-off on the benchmark tree (see README). */
+export const DEFAULT_ZSTD_LEVEL = 3;
+
+export interface VaultConfig {
+  format: typeof FORMAT_NAME;
+  version: { major: number; minor: number };
+  id: string;
+  created: string;
+  chunker: ChunkerParams & { algorithm: 'fastcdc-gear32-v1' };
+  chunkId: 'blake3-keyed-256';
+  packId: 'blake3-256';
+  aead: 'aes-256-gcm';
+  compression: { algorithm: 'zstd'; level: number };
+  packSize: number;
+}
+
+export function newConfig(opts: { chunker?: ChunkerParams; packSize?: number; zstdLevel?: number; now?: Date } = {}): VaultConfig {
+  const chunker = opts.chunker ?? DEFAULT_CHUNKER;
+  validateChunkerParams(chunker);
+  return {
+    format: FORMAT_NAME,
+    version: { major: FORMAT_MAJOR, minor: FORMAT_MINOR },
+    id: randomBytes(16).toString('hex'),
+    created: (opts.now ?? new Date()).toISOString(),
+    chunker: { algorithm: 'fastcdc-gear32-v1', minSize: chunker.minSize, avgSize: chunker.avgSize, maxSize: chunker.maxSize },
+    chunkId: 'blake3-keyed-256',
+    packId: 'blake3-256',
+    aead: 'aes-256-gcm',
+    compression: { algorithm: 'zstd', level: opts.zstdLevel ?? DEFAULT_ZSTD_LEVEL },
+    packSize: opts.packSize ?? DEFAULT_PACK_SIZE,
+  };
+}
+
+export function parseConfig(bytes: Buffer, location: string): VaultConfig {
+  let c: VaultConfig;
+  try {
+    c = JSON.parse(bytes.toString('utf8')) as VaultConfig;
+  } catch {
+    throw new DeskVaultError('INTEGRITY', `the vault config at ${location} is not valid JSON`, { location });
+  }
+  if (c?.format !== FORMAT_NAME || typeof c.version?.major !== 'number') {
+    throw new DeskVaultError('VAULT_NOT_FOUND', `${location} is not a DeskVault vault (its config is not ours)`, { location });
+  }
+  if (c.version.major > FORMAT_MAJOR) {
+    throw new DeskVaultError(
+      'VAULT_TOO_NEW',
+      `this vault was written by a newer DeskVault (format ${c.version.major}.${c.version.minor}); this version reads format ${FORMAT_MAJOR}.x — upgrade DeskVault to open it`,
+      { location, major: c.version.major, minor: c.version.minor },
+    );
+  }
+  const known =
+    c.chunker?.algorithm === 'fastcdc-gear32-v1' &&
+    c.chunkId === 'blake3-keyed-256' &&
+    c.packId === 'blake3-256' &&
+    c.aead === 'aes-256-gcm' &&
+    c.compression?.algorithm === 'zstd';
+  if (!known) {
+    throw new DeskVaultError('VAULT_TOO_NEW', `this vault uses an algorithm this DeskVault does not know; upgrade DeskVault to open it`, { location });
+  }
+  if (!/^[0-9a-f]{32}$/.test(c.id)) throw new DeskVaultError('INTEGRITY', `the vault config at ${location} has an invalid id`, { location });
+  validateChunkerParams(c.chunker);
+  return c;
+}

@@ -1,0 +1,249 @@
+/**
+ * An open vault: its config, its keys, and typed access to its objects. Everything else in the
+ * engine (backup, restore, check, prune) works through this class and never touches key material.
+ */
+import { randomBytes } from 'node:crypto';
+import { DeskVaultError, isDeskVaultError } from '../../core/errors.js';
+import { createChunker, deriveGearTable, type Chunker, type ChunkerParams } from '../chunker/fastcdc.js';
+import { loadZstd } from '../crypto/codec.js';
+import { keyedHashFn, loadHasher, type HashFn } from '../crypto/hash.js';
+import { Sealer } from '../crypto/sealer.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { mapLimit } from '../util/map-limit.js';
+import { ChunkIndex } from './chunk-index.js';
+import { newConfig, parseConfig, type VaultConfig } from './config.js';
+import { decodeIndex, encodeIndex, type IndexFile } from './index-file.js';
+import { createPassphraseSlot, newMasterKeys, openWithPassphrase, type KeySlot, type MasterKeys } from './key-slots.js';
+import { decodeHeader, PACK_HEADER_AAD, PACK_TRAILER, packKey, parseTrailer, type PackEntry } from './pack-format.js';
+import type { RecoveryPoint } from './point.js';
+import { decodeTree, type Tree } from './tree.js';
+
+export interface InitOptions {
+  passphrase: string;
+  chunker?: ChunkerParams;
+  packSize?: number;
+  zstdLevel?: number;
+  /** Share chunking seed and chunk-id key with this (open) vault, so copies deduplicate. */
+  copyParamsFrom?: Vault;
+}
+
+export interface LoadedIndex {
+  index: ChunkIndex;
+  /** Index objects in effect (not superseded). */
+  indexIds: string[];
+  /** Every index object present, superseded or not. */
+  allIndexIds: string[];
+}
+
+export class Vault {
+  readonly sealer: Sealer;
+  readonly chunkId: HashFn;
+  readonly packId: (parts: readonly Uint8Array[]) => Buffer;
+  readonly chunker: Chunker;
+  private readonly treeCache = new Map<string, Tree>();
+
+  private constructor(
+    readonly store: ObjectStore,
+    readonly config: VaultConfig,
+    private readonly keys: MasterKeys,
+    readonly openedSlot: KeySlot | null,
+    deps: { sealer: Sealer; chunkId: HashFn; packId: (parts: readonly Uint8Array[]) => Buffer; chunker: Chunker },
+  ) {
+    this.sealer = deps.sealer;
+    this.chunkId = deps.chunkId;
+    this.packId = deps.packId;
+    this.chunker = deps.chunker;
+  }
+
+  get id(): string {
+    return this.config.id;
+  }
+
+  static async init(store: ObjectStore, opts: InitOptions): Promise<Vault> {
+    if (await store.head('config')) {
+      throw new DeskVaultError('VAULT_EXISTS', `a vault already exists at ${store.properties.location}; nothing was changed`, { location: store.properties.location });
+    }
+    const base = opts.copyParamsFrom;
+    const config = newConfig({ chunker: opts.chunker ?? base?.config.chunker, packSize: opts.packSize, zstdLevel: opts.zstdLevel });
+    const keys = newMasterKeys(base?.keys);
+    // Slot first, config last: a vault without config is not a vault, so a crash in between leaves
+    // nothing that could be mistaken for a usable vault and `init` can simply run again.
+    const slot = await createPassphraseSlot(store, config.id, keys, opts.passphrase);
+    await store.put('config', Buffer.from(JSON.stringify(config, null, 2)));
+    return Vault.build(store, config, keys, slot);
+  }
+
+  static async readConfig(store: ObjectStore): Promise<VaultConfig> {
+    let bytes: Buffer;
+    try {
+      bytes = await store.get('config');
+    } catch (err) {
+      if (isDeskVaultError(err, 'NOT_FOUND')) {
+        throw new DeskVaultError('VAULT_NOT_FOUND', `no vault at ${store.properties.location} (run \`deskvault init\` to create one)`, { location: store.properties.location });
+      }
+      throw err;
+    }
+    return parseConfig(bytes, store.properties.location);
+  }
+
+  static async open(store: ObjectStore, passphrase: string): Promise<Vault> {
+    const config = await Vault.readConfig(store);
+    const { keys, slot } = await openWithPassphrase(store, config.id, passphrase);
+    return Vault.build(store, config, keys, slot);
+  }
+
+  private static async build(store: ObjectStore, config: VaultConfig, keys: MasterKeys, slot: KeySlot | null): Promise<Vault> {
+    const [hasher, zstd] = await Promise.all([loadHasher(), loadZstd()]);
+    const chunkId = await keyedHashFn(hasher, keys.chunkIdKey);
+    const gearHash = await keyedHashFn(hasher, keys.chunkerSeed);
+    const chunker = createChunker(config.chunker, deriveGearTable(gearHash));
+    const sealer = new Sealer(keys.encryptionKey, zstd, config.compression.level);
+    return new Vault(store, config, keys, slot, { sealer, chunkId, packId: hasher.plainParts, chunker });
+  }
+
+  /** Adds a passphrase slot holding the same master keys. */
+  addPassphraseSlot(passphrase: string): Promise<KeySlot> {
+    return createPassphraseSlot(this.store, this.config.id, this.keys, passphrase);
+  }
+
+  /** For `init --copy-params-from`: the new vault shares chunking and chunk ids with this one. */
+  sharesChunkParamsWith(other: Vault): boolean {
+    return this.keys.chunkIdKey.equals(other.keys.chunkIdKey) && this.keys.chunkerSeed.equals(other.keys.chunkerSeed);
+  }
+
+  // ---- whole sealed objects (index, points, leases, prune plans) ----
+
+  async putObject(name: string, payload: Buffer): Promise<void> {
+    await this.store.put(name, this.sealer.seal(payload, Buffer.from(name)));
+  }
+
+  async getObject(name: string): Promise<Buffer> {
+    const sealed = await this.store.get(name);
+    return this.sealer.open(sealed, Buffer.from(name), name);
+  }
+
+  async putJson(name: string, value: unknown): Promise<void> {
+    await this.putObject(name, Buffer.from(JSON.stringify(value)));
+  }
+
+  async getJson<T>(name: string): Promise<T> {
+    const bytes = await this.getObject(name);
+    try {
+      return JSON.parse(bytes.toString('utf8')) as T;
+    } catch {
+      throw new DeskVaultError('INTEGRITY', `${name} is not valid JSON`, { what: name });
+    }
+  }
+
+  async listIds(prefix: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const info of this.store.list(prefix)) ids.push(info.key.slice(prefix.length));
+    return ids.sort();
+  }
+
+  // ---- index ----
+
+  async writeIndex(file: IndexFile): Promise<string> {
+    const id = randomBytes(16).toString('hex');
+    await this.putObject(`index/${id}`, encodeIndex(file));
+    return id;
+  }
+
+  /**
+   * Loads every index object in effect. An unreadable index object is reported through onError and
+   * skipped: missing entries only cost re-uploads, and `check`/`repair index` fix them.
+   */
+  async loadIndex(onError: (id: string, err: unknown) => void = () => undefined): Promise<LoadedIndex> {
+    const ids = await this.listIds('index/');
+    const files = new Map<string, IndexFile>();
+    await mapLimit(ids, 8, async (id) => {
+      try {
+        files.set(id, decodeIndex(await this.getObject(`index/${id}`), `index/${id}`));
+      } catch (err) {
+        if (isDeskVaultError(err, 'NOT_FOUND')) return; // superseded and deleted meanwhile
+        onError(id, err);
+      }
+    });
+    const superseded = new Set<string>();
+    for (const f of files.values()) for (const s of f.supersedes) superseded.add(s);
+    const index = new ChunkIndex();
+    const inEffect: string[] = [];
+    for (const id of ids) {
+      const f = files.get(id);
+      if (!f || superseded.has(id)) continue;
+      inEffect.push(id);
+      const kinds = new Map(f.packs);
+      for (const e of f.entries) index.add(e.id, e.packId, kinds.get(e.packId) ?? 'data', e.offset, e.length, e.rawLength);
+    }
+    return { index, indexIds: inEffect, allIndexIds: ids };
+  }
+
+  // ---- packs and blobs ----
+
+  async readPackHeader(kind: 'data' | 'meta', packId: string, size?: number): Promise<PackEntry[]> {
+    const key = packKey(kind, packId);
+    const total = size ?? (await this.store.head(key))?.size;
+    if (total === undefined) throw new DeskVaultError('NOT_FOUND', `pack ${key} is missing`, { key });
+    if (total < PACK_TRAILER) throw new DeskVaultError('INTEGRITY', `${key} is truncated`, { key });
+    const trailer = await this.store.get(key, { offset: total - PACK_TRAILER, length: PACK_TRAILER });
+    const headerLen = parseTrailer(trailer, total, key);
+    const sealed = await this.store.get(key, { offset: total - PACK_TRAILER - headerLen, length: headerLen });
+    return decodeHeader(this.sealer.open(sealed, PACK_HEADER_AAD, `${key} header`), key);
+  }
+
+  /** Opens one sealed blob and verifies that its content hashes to its id. */
+  openBlob(sealed: Buffer, id: Buffer, what: string): Buffer {
+    const plain = this.sealer.open(sealed, id, what);
+    if (!this.chunkId(plain).equals(id)) {
+      throw new DeskVaultError('INTEGRITY', `${what}: content does not match its id`, { what });
+    }
+    return plain;
+  }
+
+  async readBlob(index: ChunkIndex, id: Buffer, what: string): Promise<Buffer> {
+    const loc = index.get(id);
+    if (!loc) throw new DeskVaultError('INTEGRITY', `${what}: chunk ${id.toString('hex')} is not in the index`, { what, chunk: id.toString('hex') });
+    const sealed = await this.store.get(packKey(loc.packKind, loc.packId), { offset: loc.offset, length: loc.length });
+    return this.openBlob(sealed, id, what);
+  }
+
+  async readTree(index: ChunkIndex, treeId: string): Promise<Tree> {
+    const cached = this.treeCache.get(treeId);
+    if (cached) return cached;
+    const bytes = await this.readBlob(index, Buffer.from(treeId, 'hex'), `tree ${treeId.slice(0, 12)}`);
+    const tree = decodeTree(bytes, `tree ${treeId.slice(0, 12)}`);
+    if (this.treeCache.size > 4096) this.treeCache.clear();
+    this.treeCache.set(treeId, tree);
+    return tree;
+  }
+
+  // ---- recovery points ----
+
+  async listPoints(onError: (id: string, err: unknown) => void = () => undefined): Promise<RecoveryPoint[]> {
+    const ids = await this.listIds('points/');
+    const points: RecoveryPoint[] = [];
+    await mapLimit(ids, 8, async (id) => {
+      try {
+        points.push(await this.getJson<RecoveryPoint>(`points/${id}`));
+      } catch (err) {
+        if (!isDeskVaultError(err, 'NOT_FOUND')) onError(id, err);
+      }
+    });
+    return points.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
+  }
+
+  /** POINT is an id, a unique id prefix, or `latest`. */
+  async resolvePoint(ref: string, points?: RecoveryPoint[]): Promise<RecoveryPoint> {
+    const all = points ?? (await this.listPoints());
+    if (ref === 'latest') {
+      const last = all[all.length - 1];
+      if (!last) throw new DeskVaultError('NOT_FOUND', 'the vault has no recovery points yet', { point: ref });
+      return last;
+    }
+    if (!/^[0-9a-f]{1,64}$/.test(ref)) throw new DeskVaultError('INVALID_INPUT', `"${ref}" is not a recovery point id, prefix or "latest"`, { point: ref });
+    const matches = all.filter((p) => p.id.startsWith(ref));
+    if (matches.length === 0) throw new DeskVaultError('NOT_FOUND', `no recovery point ${ref}`, { point: ref });
+    if (matches.length > 1) throw new DeskVaultError('AMBIGUOUS', `recovery point prefix ${ref} matches ${matches.length} points; give more digits`, { point: ref });
+    return matches[0];
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * File-system steps for restore that can never leave the chosen base folder: folders are created
+ * one component at a time and an existing component must be a real folder, never a symlink, so a
+ * link planted earlier (by a previous restore of a crafted vault, or by anyone) cannot redirect a
+ * write.
+ */
+import { constants, lstatSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { DeskVaultError } from '../../core/errors.js';
+
+export function safeMkdirs(base: string, rel: readonly string[], verified?: Set<string>): string {
+  const full = path.join(base, ...rel);
+  if (verified?.has(full)) return full;
+  let dir = base;
+  for (const c of rel) {
+    dir = path.join(dir, c);
+    if (verified?.has(dir)) continue;
+    let st;
+    try {
+      st = lstatSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(dir, { mode: 0o700 });
+      verified?.add(dir);
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      throw new DeskVaultError('UNSAFE_PATH', `refusing to restore through the symbolic link ${dir}`, { path: dir });
+    }
+    if (!st.isDirectory()) {
+      throw new DeskVaultError('UNSAFE_PATH', `${dir} exists and is not a folder`, { path: dir });
+    }
+    verified?.add(dir);
+  }
+  return dir;
+}
+
+/** Flags for a new temporary file: never follow a link, never reuse an existing file. */
+export const NEW_FILE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+
+export type ExistingKind = 'none' | 'file' | 'dir' | 'symlink' | 'other';
+
+export function existingKind(p: string): { kind: ExistingKind; size?: number; mtimeNs?: bigint } {
+  try {
+    const st = lstatSync(p, { bigint: true });
+    if (st.isSymbolicLink()) return { kind: 'symlink' };
+    if (st.isDirectory()) return { kind: 'dir' };
+    if (st.isFile()) return { kind: 'file', size: Number(st.size), mtimeNs: st.mtimeNs };
+    return { kind: 'other' };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
+    throw err;
+  }
+}
+
+/** `report.pdf` → `report (restored 2026-11-26 0412).pdf`, numbered if that exists too. */
+export function keepBothName(dir: string, name: string, when: Date, exists: (p: string) => boolean): string {
+  const ext = path.extname(name);
+  const stem = ext && ext !== name ? name.slice(0, -ext.length) : name;
+  const stamp = when.toISOString().slice(0, 16).replace('T', ' ').replace(':', '');
+  for (let i = 1; ; i++) {
+    const candidate = `${stem} (restored ${stamp}${i > 1 ? ` ${i}` : ''})${ext === name ? '' : ext}`;
+    if (!exists(path.join(dir, candidate))) return candidate;
+  }
+}

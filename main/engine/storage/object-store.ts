@@ -1,0 +1,43 @@
+/**
+ * The storage interface every back end implements (local folder now, S3 later). Deliberately tiny,
+ * as restic's backend: retry, limits, throttling and fault injection are wrappers around it.
+ *
+ * Contract (tested by test/contracts/object-store.contract.ts for every store):
+ * - keys are `/`-separated relative names (`data/ab/abcd…`), never starting with `/` or `.`;
+ * - `put` is atomic: a reader sees the old object, no object, or the whole new one — never a part;
+ *   it is durable when it resolves;
+ * - `get` of a missing key throws DeskVaultError NOT_FOUND; a range beyond the end is an error;
+ * - `delete` of a missing key succeeds (idempotent);
+ * - `list(prefix)` yields every object whose key starts with prefix, in no particular order, and
+ *   never unfinished writes.
+ */
+export interface ObjectInfo {
+  key: string;
+  size: number;
+}
+
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+export interface StoreProperties {
+  kind: 'local' | 's3' | 'memory';
+  /** Human-readable location, without secrets. */
+  location: string;
+}
+
+export interface ObjectStore {
+  readonly properties: StoreProperties;
+  put(key: string, data: Buffer | readonly Buffer[]): Promise<void>;
+  get(key: string, range?: ByteRange): Promise<Buffer>;
+  head(key: string): Promise<ObjectInfo | null>;
+  list(prefix: string): AsyncIterable<ObjectInfo>;
+  delete(key: string): Promise<void>;
+}
+
+export function assertValidKey(key: string): void {
+  if (!key || key.startsWith('/') || key.startsWith('.') || key.includes('..') || key.includes('\\') || key.includes('\0')) {
+    throw new Error(`invalid object key: ${JSON.stringify(key)}`);
+  }
+}
