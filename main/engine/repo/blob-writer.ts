@@ -54,8 +54,14 @@ export class BlobWriter {
    * `needsFlush` is true (at most once per blob), which keeps the common path free of awaits.
    */
   add(type: BlobType, id: Buffer, plaintext: Buffer): boolean {
-    if (this.failure) throw this.failure;
     if (this.has(id)) return false;
+    return this.addFresh(type, id, plaintext);
+  }
+
+  /** Stores a blob even if the index has it elsewhere (repacking moves blobs to new packs). */
+  addFresh(type: BlobType, id: Buffer, plaintext: Buffer): boolean {
+    if (this.failure) throw this.failure;
+    if (this.pending.has(id.toString('latin1'))) return false;
     const kind = type === 'data' ? 'data' : 'meta';
     let pack = this.open[kind];
     if (!pack) pack = this.open[kind] = { buf: this.takeBuffer(), pos: 0, entries: [] };

@@ -51,10 +51,12 @@ export class ChunkIndex {
   /** Adds an entry; an id already present keeps its first location (any copy is as good). */
   add(id: Buffer, packId: string, kind: 'data' | 'meta', offset: number, length: number, rawLength: number): void {
     const key = id.toString('latin1');
+    // Register the pack even for a duplicate, so a pack holding only duplicates counts as indexed.
+    const packNo = this.packNumber(packId, kind);
     if (this.slots.has(key)) return;
     const slot = this.count++;
     if (slot >= this.packNo.length) this.grow();
-    this.packNo[slot] = this.packNumber(packId, kind);
+    this.packNo[slot] = packNo;
     this.offset[slot] = offset;
     this.length[slot] = length;
     this.rawLength[slot] = rawLength;

@@ -12,7 +12,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/map-limit.js';
 import { ChunkIndex } from './chunk-index.js';
 import { newConfig, parseConfig, type VaultConfig } from './config.js';
-import { decodeIndex, encodeIndex, type IndexFile } from './index-file.js';
+import { decodeIndex, encodeIndex, type IndexEntry, type IndexFile } from './index-file.js';
 import { createPassphraseSlot, newMasterKeys, openWithPassphrase, type KeySlot, type MasterKeys } from './key-slots.js';
 import { decodeHeader, PACK_HEADER_AAD, PACK_TRAILER, packKey, parseTrailer, type PackEntry } from './pack-format.js';
 import type { RecoveryPoint } from './point.js';
@@ -33,6 +33,8 @@ export interface LoadedIndex {
   indexIds: string[];
   /** Every index object present, superseded or not. */
   allIndexIds: string[];
+  /** With keepEntries: every entry in effect, duplicates included, by pack (for prune). */
+  entriesByPack?: Map<string, { kind: 'data' | 'meta'; entries: IndexEntry[] }>;
 }
 
 export class Vault {
@@ -153,7 +155,7 @@ export class Vault {
    * Loads every index object in effect. An unreadable index object is reported through onError and
    * skipped: missing entries only cost re-uploads, and `check`/`repair index` fix them.
    */
-  async loadIndex(onError: (id: string, err: unknown) => void = () => undefined): Promise<LoadedIndex> {
+  async loadIndex(onError: (id: string, err: unknown) => void = () => undefined, opts: { keepEntries?: boolean } = {}): Promise<LoadedIndex> {
     const ids = await this.listIds('index/');
     const files = new Map<string, IndexFile>();
     await mapLimit(ids, 8, async (id) => {
@@ -168,17 +170,40 @@ export class Vault {
     for (const f of files.values()) for (const s of f.supersedes) superseded.add(s);
     const index = new ChunkIndex();
     const inEffect: string[] = [];
+    const byPack = opts.keepEntries ? new Map<string, { kind: 'data' | 'meta'; entries: IndexEntry[] }>() : undefined;
+    const seenOffsets = new Map<string, Set<number>>();
     for (const id of ids) {
       const f = files.get(id);
       if (!f || superseded.has(id)) continue;
       inEffect.push(id);
       const kinds = new Map(f.packs);
-      for (const e of f.entries) index.add(e.id, e.packId, kinds.get(e.packId) ?? 'data', e.offset, e.length, e.rawLength);
+      for (const e of f.entries) {
+        const kind = kinds.get(e.packId) ?? 'data';
+        index.add(e.id, e.packId, kind, e.offset, e.length, e.rawLength);
+        if (byPack) {
+          let p = byPack.get(e.packId);
+          let seen = seenOffsets.get(e.packId);
+          if (!p) byPack.set(e.packId, (p = { kind, entries: [] }));
+          if (!seen) seenOffsets.set(e.packId, (seen = new Set()));
+          if (!seen.has(e.offset)) {
+            seen.add(e.offset);
+            p.entries.push(e);
+          }
+        }
+      }
     }
-    return { index, indexIds: inEffect, allIndexIds: ids };
+    return { index, indexIds: inEffect, allIndexIds: ids, entriesByPack: byPack };
   }
 
   // ---- packs and blobs ----
+
+  /** Parses the header of a pack already in memory. */
+  packHeaderFromBytes(bytes: Buffer, key: string): PackEntry[] {
+    if (bytes.length < PACK_TRAILER) throw new DeskVaultError('INTEGRITY', `${key} is truncated`, { key });
+    const headerLen = parseTrailer(bytes.subarray(bytes.length - PACK_TRAILER), bytes.length, key);
+    const sealed = bytes.subarray(bytes.length - PACK_TRAILER - headerLen, bytes.length - PACK_TRAILER);
+    return decodeHeader(this.sealer.open(sealed, PACK_HEADER_AAD, `${key} header`), key);
+  }
 
   async readPackHeader(kind: 'data' | 'meta', packId: string, size?: number): Promise<PackEntry[]> {
     const key = packKey(kind, packId);

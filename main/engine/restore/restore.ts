@@ -91,7 +91,7 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
     const ex = existingKind(dest);
     let action: RestoreAction = 'create';
     let finalName = name;
-    if (ex.kind === 'file' && ex.size === item.node.size && ex.mtimeNs?.toString() === item.node.mtimeNs) action = 'skip-identical';
+    if (ex.kind === 'file' && ex.size === item.node.size && ex.mtimeNs !== undefined && ex.mtimeNs / 1000n === BigInt(item.node.mtimeNs) / 1000n) action = 'skip-identical';
     else if (ex.kind !== 'none') {
       if (conflict === 'skip') action = 'skip-exists';
       else if (conflict === 'overwrite' && ex.kind !== 'dir') action = 'replace';
@@ -340,9 +340,9 @@ function restorableMode(mode: number): number {
   return mode & 0o1777;
 }
 
+/** utimes takes seconds as a double: microseconds survive, nanoseconds do not. */
 function nsToSeconds(ns: string): number {
-  const n = BigInt(ns);
-  return Number(n / 1000000n) / 1000;
+  return Number(BigInt(ns) / 1000n) / 1e6;
 }
 
 const ZERO = Buffer.alloc(64 * 1024);

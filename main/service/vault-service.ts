@@ -1,0 +1,184 @@
+/**
+ * The service facade the edges use (for now: the CLI). It opens vaults by location, owns the
+ * lifetime of an open vault and its loaded index, and delegates every operation to the engine.
+ * Plans, schedules, jobs and the catalog grow here later; the edges keep calling this layer only.
+ */
+import { DeskVaultError } from '../core/errors.js';
+import { backup, type BackupOptions, type BackupResult } from '../engine/backup/backup.js';
+import { estimateTotals } from '../engine/backup/estimate.js';
+import { check, type CheckOptions, type CheckResult } from '../engine/check/check.js';
+import { createPathMatcher } from '../engine/match/path-matcher.js';
+import { prune, type PruneOptions, type PruneResult } from '../engine/prune/prune.js';
+import { applyRetention, type RetentionDecision, type RetentionPolicy } from '../engine/prune/retention.js';
+import { repairIndex, type RepairIndexResult } from '../engine/repair/repair-index.js';
+import { pathComponents } from '../engine/backup/root-layout.js';
+import { listSlots, removeSlot, summarizeSlot, type KeySlotSummary } from '../engine/repo/key-slots.js';
+import type { RecoveryPoint } from '../engine/repo/point.js';
+import type { TreeNode } from '../engine/repo/tree.js';
+import { Vault } from '../engine/repo/vault.js';
+import type { LoadedIndex } from '../engine/repo/vault.js';
+import { restore, type RestoreOptions, type RestoreResult } from '../engine/restore/restore.js';
+import { localPathOf, openStore } from './location.js';
+
+export type { RecoveryPoint, TreeNode, BackupResult, CheckResult, PruneResult, RestoreResult, RetentionPolicy, RetentionDecision, KeySlotSummary, RepairIndexResult };
+export { parseSize } from '../engine/match/parse-size.js';
+export { parseDuration } from '../engine/match/parse-duration.js';
+
+export interface ListedEntry {
+  path: string;
+  type: TreeNode['type'];
+  size?: number;
+  mode: number;
+  mtime: string;
+  target?: string;
+}
+
+export interface BackupRequest extends Omit<BackupOptions, 'matcher' | 'neverInclude'> {
+  excludes?: string[];
+}
+
+/** Files and bytes a backup of `paths` would visit, or null if counting takes over `budgetMs`. */
+export function estimateBackup(paths: string[], excludes: string[] | undefined, budgetMs: number): { files: number; bytes: number } | null {
+  return estimateTotals(paths, excludes && excludes.length > 0 ? createPathMatcher(excludes) : undefined, budgetMs);
+}
+
+export async function initVault(location: string, passphrase: string, opts: { copyParamsFrom?: VaultSession } = {}): Promise<VaultSession> {
+  const store = openStore(location);
+  const vault = await Vault.init(store, { passphrase, copyParamsFrom: opts.copyParamsFrom?.vault });
+  return new VaultSession(vault, location);
+}
+
+export async function openVault(location: string, passphrase: string): Promise<VaultSession> {
+  const store = openStore(location);
+  return new VaultSession(await Vault.open(store, passphrase), location);
+}
+
+/** Reads the config only (no key needed): tells whether a location holds a vault. */
+export async function describeVault(location: string): Promise<{ id: string; version: string; created: string }> {
+  const c = await Vault.readConfig(openStore(location));
+  return { id: c.id, version: `${c.version.major}.${c.version.minor}`, created: c.created };
+}
+
+export class VaultSession {
+  private loaded: LoadedIndex | null = null;
+
+  constructor(
+    readonly vault: Vault,
+    readonly location: string,
+  ) {}
+
+  get id(): string {
+    return this.vault.id;
+  }
+
+  async backup(req: BackupRequest): Promise<BackupResult> {
+    const matcher = req.excludes && req.excludes.length > 0 ? createPathMatcher(req.excludes) : undefined;
+    const local = localPathOf(this.location);
+    const result = await backup(this.vault, { ...req, matcher, neverInclude: local ? [local] : [] });
+    this.loaded = null;
+    return result;
+  }
+
+  points(): Promise<RecoveryPoint[]> {
+    return this.vault.listPoints();
+  }
+
+  resolvePoint(ref: string): Promise<RecoveryPoint> {
+    return this.vault.resolvePoint(ref);
+  }
+
+  private async index(): Promise<LoadedIndex> {
+    this.loaded ??= await this.vault.loadIndex();
+    return this.loaded;
+  }
+
+  /** Lists a point recursively below `path` (an original absolute path; default: everything). */
+  async ls(pointRef: string, below?: string): Promise<{ point: RecoveryPoint; entries: ListedEntry[] }> {
+    const point = await this.resolvePoint(pointRef);
+    const { index } = await this.index();
+    let treeId = point.tree;
+    let prefix = '';
+    const out: ListedEntry[] = [];
+    if (below) {
+      const comps = pathComponents(below);
+      let node: TreeNode | undefined;
+      for (const c of comps) {
+        const tree = await this.vault.readTree(index, treeId);
+        node = tree.entries.find((e) => e.name === c);
+        if (!node) throw new DeskVaultError('NOT_FOUND', `${below} is not in recovery point ${point.id.slice(0, 8)}`, { path: below });
+        prefix += `/${c}`;
+        if (node.type !== 'dir') {
+          out.push(toListed(prefix, node));
+          return { point, entries: out };
+        }
+        treeId = node.tree!;
+      }
+      if (node) out.push(toListed(prefix, node));
+    }
+    const walk = async (id: string, at: string): Promise<void> => {
+      for (const e of (await this.vault.readTree(index, id)).entries) {
+        const p = `${at}/${e.name}`;
+        out.push(toListed(p, e));
+        if (e.type === 'dir' && e.tree) await walk(e.tree, p);
+      }
+    };
+    await walk(treeId, prefix);
+    return { point, entries: out };
+  }
+
+  async restore(opts: Omit<RestoreOptions, 'point'> & { point: string }): Promise<RestoreResult> {
+    const point = await this.resolvePoint(opts.point);
+    const { index } = await this.index();
+    return restore(this.vault, index, { ...opts, point });
+  }
+
+  check(opts: CheckOptions): Promise<CheckResult> {
+    return check(this.vault, opts);
+  }
+
+  async forget(policy: RetentionPolicy, opts: { dryRun?: boolean }): Promise<RetentionDecision[]> {
+    const decisions = applyRetention(await this.points(), policy);
+    if (!opts.dryRun) for (const d of decisions) if (!d.keep) await this.vault.store.delete(`points/${d.point.id}`);
+    return decisions;
+  }
+
+  async prune(opts: PruneOptions): Promise<PruneResult> {
+    const r = await prune(this.vault, opts);
+    this.loaded = null;
+    return r;
+  }
+
+  async repairIndex(onProgress?: (done: number, total: number) => void): Promise<RepairIndexResult> {
+    const r = await repairIndex(this.vault, onProgress);
+    this.loaded = null;
+    return r;
+  }
+
+  async keys(): Promise<KeySlotSummary[]> {
+    return (await listSlots(this.vault.store)).map(summarizeSlot);
+  }
+
+  async addKey(passphrase: string): Promise<KeySlotSummary> {
+    return summarizeSlot(await this.vault.addPassphraseSlot(passphrase));
+  }
+
+  async removeKey(slotId: string): Promise<void> {
+    await removeSlot(this.vault.store, slotId);
+  }
+
+  get openedSlotId(): string | null {
+    return this.vault.openedSlot?.id ?? null;
+  }
+}
+
+function toListed(p: string, e: TreeNode): ListedEntry {
+  const ms = Number(BigInt(e.mtimeNs) / 1000000n);
+  return {
+    path: p,
+    type: e.type,
+    ...(e.type === 'file' ? { size: e.size ?? 0 } : {}),
+    mode: e.mode,
+    mtime: new Date(ms).toISOString(),
+    ...(e.type === 'symlink' ? { target: e.target } : {}),
+  };
+}
