@@ -40,7 +40,9 @@ export class BlobWriter {
     private readonly index: ChunkIndex,
     private readonly options: BlobWriterOptions = {},
   ) {
-    this.capacity = vault.config.packSize + vault.config.chunker.maxSize + SEAL_OVERHEAD + 64;
+    // A pack closes before a blob that might not fit (sealed size ≤ plaintext + overhead, since
+    // incompressible data is stored as is), so one pack size of buffer is enough.
+    this.capacity = vault.config.packSize;
     this.maxInflight = options.maxInflight ?? 2;
   }
 
@@ -64,10 +66,14 @@ export class BlobWriter {
     if (this.pending.has(id.toString('latin1'))) return false;
     const kind = type === 'data' ? 'data' : 'meta';
     let pack = this.open[kind];
+    if (pack && pack.pos + plaintext.length + SEAL_OVERHEAD > pack.buf.length) {
+      this.closePack(kind);
+      pack = null;
+    }
     if (!pack) pack = this.open[kind] = { buf: this.takeBuffer(), pos: 0, entries: [] };
     let len = this.vault.sealer.sealInto(plaintext, id, pack.buf, pack.pos);
     if (len < 0) {
-      // Larger than the room left (only a huge tree can be): seal separately into its own buffer.
+      // Larger than a whole pack buffer (a huge tree, or a tiny test pack size): its own buffer.
       const sealed = this.vault.sealer.seal(plaintext, id);
       if (pack.pos > 0) {
         this.closePack(kind);
@@ -135,7 +141,7 @@ export class BlobWriter {
         this.packsWritten.push([packId, kind]);
         this.storedBytes += bytes;
         this.options.onPackWritten?.({ kind, packId, bytes });
-        if (pack.buf.length === this.capacity && this.freeBuffers.length < this.maxInflight + 2) this.freeBuffers.push(pack.buf);
+        if (pack.buf.length === this.capacity && this.freeBuffers.length < 2) this.freeBuffers.push(pack.buf);
       })
       .catch((err: unknown) => {
         this.failure ??= err;

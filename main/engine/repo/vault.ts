@@ -43,6 +43,9 @@ export class Vault {
   readonly packId: (parts: readonly Uint8Array[]) => Buffer;
   readonly chunker: Chunker;
   private readonly treeCache = new Map<string, Tree>();
+  /** Whole metadata packs, LRU: walking a parent point reads thousands of trees from a few packs. */
+  private readonly metaPackCache = new Map<string, Buffer>();
+  private metaPackCacheBytes = 0;
 
   private constructor(
     readonly store: ObjectStore,
@@ -228,8 +231,33 @@ export class Vault {
   async readBlob(index: ChunkIndex, id: Buffer, what: string): Promise<Buffer> {
     const loc = index.get(id);
     if (!loc) throw new DeskVaultError('INTEGRITY', `${what}: chunk ${id.toString('hex')} is not in the index`, { what, chunk: id.toString('hex') });
-    const sealed = await this.store.get(packKey(loc.packKind, loc.packId), { offset: loc.offset, length: loc.length });
+    const key = packKey(loc.packKind, loc.packId);
+    if (loc.packKind === 'meta') {
+      const pack = await this.metaPack(key);
+      if (loc.offset + loc.length > pack.length) throw new DeskVaultError('INTEGRITY', `${what}: ${key} is shorter than the index says`, { what });
+      return this.openBlob(pack.subarray(loc.offset, loc.offset + loc.length), id, what);
+    }
+    const sealed = await this.store.get(key, { offset: loc.offset, length: loc.length });
     return this.openBlob(sealed, id, what);
+  }
+
+  private async metaPack(key: string): Promise<Buffer> {
+    const hit = this.metaPackCache.get(key);
+    if (hit) {
+      this.metaPackCache.delete(key);
+      this.metaPackCache.set(key, hit);
+      return hit;
+    }
+    const bytes = await this.store.get(key);
+    // 64 MiB of metadata packs at most: a few packs cover the trees of a large workstation point.
+    while (this.metaPackCacheBytes + bytes.length > 64 * 1024 * 1024 && this.metaPackCache.size > 0) {
+      const [oldest, buf] = this.metaPackCache.entries().next().value as [string, Buffer];
+      this.metaPackCache.delete(oldest);
+      this.metaPackCacheBytes -= buf.length;
+    }
+    this.metaPackCache.set(key, bytes);
+    this.metaPackCacheBytes += bytes.length;
+    return bytes;
   }
 
   async readTree(index: ChunkIndex, treeId: string): Promise<Tree> {
