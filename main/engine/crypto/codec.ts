@@ -12,12 +12,21 @@ export const CODEC_ZSTD = 1;
 export interface Zstd {
   readonly implementation: 'native' | 'wasm';
   compress(data: Uint8Array, level: number): Buffer;
+  /**
+   * Compresses into a scratch buffer owned by the codec: the result is valid only until the next
+   * call. Saves one large allocation per chunk in the backup's hot path.
+   */
+  compressScratch(data: Uint8Array, level: number): Buffer;
   decompress(data: Uint8Array): Buffer;
 }
 
 interface NativeZstd {
-  Compressor: new () => { setParameters(p: { compressionLevel: number }): void; compress(b: Uint8Array): Buffer };
   decompress(b: Uint8Array): Buffer;
+}
+
+interface NativeBinding {
+  CCtx: new () => { compress(dst: Uint8Array, src: Uint8Array, level: number): number };
+  compressBound(n: number): number;
 }
 
 let cached: Promise<Zstd> | undefined;
@@ -31,19 +40,20 @@ export function loadZstd(options: { forceWasm?: boolean } = {}): Promise<Zstd> {
 async function loadNative(): Promise<Zstd> {
   const req = createRequire(import.meta.url);
   const z = req('zstd-napi') as NativeZstd;
-  // A reused Compressor per level avoids re-allocating the zstd context per chunk (~2x faster).
-  const compressors = new Map<number, InstanceType<NativeZstd['Compressor']>>();
+  const binding = req('zstd-napi/binding') as NativeBinding;
+  // One reused context avoids re-allocating zstd's state per chunk (~2x faster on small inputs).
+  const cctx = new binding.CCtx();
+  let scratch = Buffer.allocUnsafe(0);
+  const compressScratch = (data: Uint8Array, level: number): Buffer => {
+    const bound = binding.compressBound(data.length);
+    if (scratch.length < bound) scratch = Buffer.allocUnsafe(Math.max(bound, 1 << 20));
+    const n = cctx.compress(scratch, data, level);
+    return scratch.subarray(0, n);
+  };
   return {
     implementation: 'native',
-    compress(data, level) {
-      let c = compressors.get(level);
-      if (!c) {
-        c = new z.Compressor();
-        c.setParameters({ compressionLevel: level });
-        compressors.set(level, c);
-      }
-      return c.compress(data);
-    },
+    compress: (data, level) => Buffer.from(compressScratch(data, level)),
+    compressScratch,
     decompress: (data) => z.decompress(data),
   };
 }
@@ -59,6 +69,7 @@ async function loadWasm(): Promise<Zstd> {
   return {
     implementation: 'wasm',
     compress: (data, level) => Buffer.from(w.compress(data, level)),
+    compressScratch: (data, level) => Buffer.from(w.compress(data, level)),
     decompress: (data) => Buffer.from(w.decompress(data)),
   };
 }

@@ -51,7 +51,7 @@ export class Sealer {
     let codec = CODEC_NONE;
     let body: Uint8Array = payload;
     if (options.compress && payload.length >= 64 && this.worthCompressing(payload)) {
-      const compressed = this.zstd.compress(payload, this.level);
+      const compressed = this.zstd.compressScratch(payload, this.level);
       if (compressed.length < payload.length * INCOMPRESSIBLE_RATIO) {
         codec = CODEC_ZSTD;
         body = compressed;
@@ -79,7 +79,7 @@ export class Sealer {
   private worthCompressing(payload: Uint8Array): boolean {
     if (payload.length <= 2 * SAMPLE_BYTES) return true;
     const sample = payload.subarray(0, SAMPLE_BYTES);
-    return this.zstd.compress(sample, 1).length < SAMPLE_BYTES * INCOMPRESSIBLE_RATIO;
+    return this.zstd.compressScratch(sample, 1).length < SAMPLE_BYTES * INCOMPRESSIBLE_RATIO;
   }
 }
 

@@ -141,7 +141,7 @@ export class BlobWriter {
         this.packsWritten.push([packId, kind]);
         this.storedBytes += bytes;
         this.options.onPackWritten?.({ kind, packId, bytes });
-        if (pack.buf.length === this.capacity && this.freeBuffers.length < 2) this.freeBuffers.push(pack.buf);
+        if (pack.buf.length === this.capacity && this.freeBuffers.length < 1) this.freeBuffers.push(pack.buf);
       })
       .catch((err: unknown) => {
         this.failure ??= err;
