@@ -138,7 +138,7 @@ async function readPack(vault: Vault, index: ChunkIndex, packId: string, info: P
     const what = `chunk ${e.id.toString('hex').slice(0, 12)} in ${key}`;
     try {
       if (e.offset + e.length > bytes.length) throw new Error('extends past the end of the pack');
-      const plain = vault.openBlob(bytes.subarray(e.offset, e.offset + e.length), e.id, what);
+      const plain = vault.openBlob(bytes.subarray(e.offset, e.offset + e.length), e.id, what, { scratch: true });
       if (plain.length !== e.rawLength) throw new Error(`has ${plain.length} bytes, header says ${e.rawLength}`);
     } catch (err) {
       const message = isDeskVaultError(err) ? err.message : `${what}: ${(err as Error).message}`;

@@ -18,6 +18,8 @@ export interface Zstd {
    */
   compressScratch(data: Uint8Array, level: number): Buffer;
   decompress(data: Uint8Array): Buffer;
+  /** Decompresses into a scratch buffer owned by the codec, valid until the next call. */
+  decompressScratch(data: Uint8Array): Buffer;
 }
 
 interface NativeZstd {
@@ -26,7 +28,9 @@ interface NativeZstd {
 
 interface NativeBinding {
   CCtx: new () => { compress(dst: Uint8Array, src: Uint8Array, level: number): number };
+  DCtx: new () => { decompress(dst: Uint8Array, src: Uint8Array): number };
   compressBound(n: number): number;
+  getFrameContentSize(frame: Uint8Array): number | null;
 }
 
 let cached: Promise<Zstd> | undefined;
@@ -50,11 +54,21 @@ async function loadNative(): Promise<Zstd> {
     const n = cctx.compress(scratch, data, level);
     return scratch.subarray(0, n);
   };
+  const dctx = new binding.DCtx();
+  let dscratch = Buffer.allocUnsafe(0);
+  const decompressScratch = (data: Uint8Array): Buffer => {
+    const size = binding.getFrameContentSize(data);
+    if (size === null) return z.decompress(data); // size not recorded: let the library grow it
+    if (dscratch.length < size) dscratch = Buffer.allocUnsafe(Math.max(size, 1 << 20));
+    const n = dctx.decompress(dscratch, data);
+    return dscratch.subarray(0, n);
+  };
   return {
     implementation: 'native',
     compress: (data, level) => Buffer.from(compressScratch(data, level)),
     compressScratch,
     decompress: (data) => z.decompress(data),
+    decompressScratch,
   };
 }
 
@@ -71,6 +85,7 @@ async function loadWasm(): Promise<Zstd> {
     compress: (data, level) => Buffer.from(w.compress(data, level)),
     compressScratch: (data, level) => Buffer.from(w.compress(data, level)),
     decompress: (data) => Buffer.from(w.decompress(data)),
+    decompressScratch: (data) => Buffer.from(w.decompress(data)),
   };
 }
 

@@ -60,15 +60,31 @@ export class Sealer {
     return { codec, body };
   }
 
+  private scratch = Buffer.allocUnsafe(0);
+
   /** Opens a sealed blob; throws INTEGRITY if it was altered or belongs elsewhere. */
   open(sealed: Uint8Array, aad: Uint8Array, what: string): Buffer {
-    const plain = decrypt(this.key, sealed, aad, what);
+    return this.decode(decrypt(this.key, sealed, aad, what), what, false);
+  }
+
+  /**
+   * Like open(), but the result lives in scratch buffers owned by this sealer and is valid only
+   * until the next openScratch(): restore and check consume each blob at once, and a fresh
+   * multi-MiB buffer per blob would dominate their memory.
+   */
+  openScratch(sealed: Uint8Array, aad: Uint8Array, what: string): Buffer {
+    if (this.scratch.length < sealed.length) this.scratch = Buffer.allocUnsafe(Math.max(sealed.length, 1 << 20));
+    const n = decrypt(this.key, sealed, aad, what, this.scratch);
+    return this.decode(this.scratch.subarray(0, n), what, true);
+  }
+
+  private decode(plain: Buffer, what: string, scratch: boolean): Buffer {
     const codec = plain[0];
     const body = plain.subarray(1);
     if (codec === CODEC_NONE) return body;
     if (codec === CODEC_ZSTD) {
       try {
-        return this.zstd.decompress(body);
+        return scratch ? this.zstd.decompressScratch(body) : this.zstd.decompress(body);
       } catch (err) {
         throw new DeskVaultError('INTEGRITY', `${what} cannot be decompressed`, { what }, { cause: err });
       }
@@ -105,7 +121,9 @@ export function encrypt(key: Buffer, codec: number, body: Uint8Array, aad: Uint8
   return target ? pos - at : out;
 }
 
-export function decrypt(key: Buffer, sealed: Uint8Array, aad: Uint8Array, what: string): Buffer {
+export function decrypt(key: Buffer, sealed: Uint8Array, aad: Uint8Array, what: string): Buffer;
+export function decrypt(key: Buffer, sealed: Uint8Array, aad: Uint8Array, what: string, into: Buffer): number;
+export function decrypt(key: Buffer, sealed: Uint8Array, aad: Uint8Array, what: string, into?: Buffer): Buffer | number {
   if (sealed.length < SEAL_OVERHEAD) {
     throw new DeskVaultError('INTEGRITY', `${what} is truncated (${sealed.length} bytes)`, { what });
   }
@@ -115,7 +133,7 @@ export function decrypt(key: Buffer, sealed: Uint8Array, aad: Uint8Array, what: 
   const decipher = createDecipheriv('aes-256-gcm', key, nonce);
   decipher.setAAD(aad);
   decipher.setAuthTag(tag);
-  const out = Buffer.allocUnsafe(ct.length);
+  const out = into ?? Buffer.allocUnsafe(ct.length);
   let pos = 0;
   for (let i = 0; i < ct.length; i += SLICE) {
     pos += decipher.update(ct.subarray(i, Math.min(i + SLICE, ct.length))).copy(out, pos);
@@ -125,5 +143,5 @@ export function decrypt(key: Buffer, sealed: Uint8Array, aad: Uint8Array, what: 
   } catch (err) {
     throw new DeskVaultError('INTEGRITY', `${what} failed authentication (damaged or not from this vault)`, { what }, { cause: err });
   }
-  return out.subarray(0, pos);
+  return into ? pos : out.subarray(0, pos);
 }

@@ -220,8 +220,8 @@ export class Vault {
   }
 
   /** Opens one sealed blob and verifies that its content hashes to its id. */
-  openBlob(sealed: Buffer, id: Buffer, what: string): Buffer {
-    const plain = this.sealer.open(sealed, id, what);
+  openBlob(sealed: Buffer, id: Buffer, what: string, opts: { scratch?: boolean } = {}): Buffer {
+    const plain = opts.scratch ? this.sealer.openScratch(sealed, id, what) : this.sealer.open(sealed, id, what);
     if (!this.chunkId(plain).equals(id)) {
       throw new DeskVaultError('INTEGRITY', `${what}: content does not match its id`, { what });
     }

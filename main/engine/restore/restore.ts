@@ -7,7 +7,7 @@
  * (the file was sized with ftruncate), which keeps sparse files sparse.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, constants, existsSync, ftruncateSync, lutimesSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, fchmodSync, ftruncateSync, futimesSync, lutimesSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { DeskVaultError } from '../../core/errors.js';
 import type { ChunkIndex } from '../repo/chunk-index.js';
@@ -69,11 +69,13 @@ interface FileJob {
   remaining: number;
   failed: string | null;
   done: boolean;
+  /** The temporary file exists (created at the first chunk, sized with ftruncate). */
+  created: boolean;
 }
 
 /** Region reads are merged when blobs are this close, up to this size. */
 const MERGE_GAP = 256 * 1024;
-const MAX_REGION = 32 * 1024 * 1024;
+const MAX_REGION = 8 * 1024 * 1024;
 const MAX_OPEN_FILES = 256;
 
 export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOptions): Promise<RestoreResult> {
@@ -101,7 +103,8 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
       }
     }
     decisions.push({ item, dir, action, finalName });
-    result.entries.push({ path: dest, action, ...(action === 'keep-both' ? { restoredAs: path.join(dir, finalName) } : {}) });
+    // A real restore reports only what differs from "created as it was"; a dry run reports all.
+    if (opts.dryRun || action !== 'create') result.entries.push({ path: dest, action, ...(action === 'keep-both' ? { restoredAs: path.join(dir, finalName) } : {}) });
   }
   if (opts.dryRun) {
     result.files = decisions.filter((d) => !d.action.startsWith('skip')).length;
@@ -112,13 +115,15 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
     return result;
   }
 
-  // 2. Folders (safely), then a sized temporary file per file.
+  // 2. Folders (safely); files are created lazily, at their first chunk, to keep one open per file.
   const verified = new Set<string>();
   // The target folder itself is the person's choice: create it if needed.
   for (const base of new Set([...plan.dirs, ...plan.files, ...plan.symlinks].map((i) => i.base))) mkdirSync(base, { recursive: true });
   for (const p of plan.parents) guard(result, path.join(p.base, ...p.rel), () => safeMkdirs(p.base, p.rel, verified));
   for (const d of plan.dirs) if (guard(result, d.originalPath, () => safeMkdirs(d.base, d.rel, verified))) result.dirs++;
   const jobs: FileJob[] = [];
+  const tmpTag = randomBytes(6).toString('hex');
+  let tmpSeq = 0;
   const byChunk = new Map<string, { job: FileJob; offset: number }[]>();
   for (const d of decisions) {
     if (d.action.startsWith('skip')) {
@@ -131,18 +136,13 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
         item: d.item,
         dir: d.dir,
         finalName: d.finalName,
-        tmpPath: path.join(d.dir, `.dvrestore-${randomBytes(6).toString('hex')}`),
+        tmpPath: path.join(d.dir, `.dvrestore-${tmpTag}-${tmpSeq++}`),
         size: d.item.node.size ?? 0,
         remaining: 0,
         failed: null,
         done: false,
+        created: false,
       };
-      const fd = openSync(job.tmpPath, NEW_FILE_FLAGS, 0o600);
-      try {
-        if (job.size > 0) ftruncateSync(fd, job.size);
-      } finally {
-        closeSync(fd);
-      }
       let offset = 0;
       for (const c of d.item.node.chunks ?? []) {
         const key = Buffer.from(c, 'hex').toString('latin1');
@@ -164,23 +164,26 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
   const finishJob = (job: FileJob): void => {
     if (job.done) return;
     job.done = true;
-    fds.close(job.tmpPath);
     if (job.failed) {
-      rmSync(job.tmpPath, { force: true });
+      fds.close(job);
+      if (job.created) rmSync(job.tmpPath, { force: true });
       result.errors.push({ path: job.item.originalPath, message: job.failed });
       return;
     }
     try {
       const node = job.item.node;
-      const dest = path.join(job.dir, job.finalName);
-      chmodSync(job.tmpPath, restorableMode(node.mode));
+      // Metadata through the open descriptor: no further path lookups on the temporary name.
+      const fd = fds.get(job);
+      fchmodSync(fd, restorableMode(node.mode));
       const t = nsToSeconds(node.mtimeNs);
-      utimesSync(job.tmpPath, t, t);
-      renameSync(job.tmpPath, dest);
+      futimesSync(fd, t, t);
+      fds.close(job);
+      renameSync(job.tmpPath, path.join(job.dir, job.finalName));
       result.files++;
       result.bytes += job.size;
       progress.filesDone++;
     } catch (err) {
+      fds.close(job);
       rmSync(job.tmpPath, { force: true });
       result.errors.push({ path: job.item.originalPath, message: (err as Error).message });
     }
@@ -208,7 +211,7 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
         let plain: Buffer;
         try {
           const id = Buffer.from(b.key, 'latin1');
-          plain = vault.openBlob(bytes.subarray(b.offset - region.offset, b.offset - region.offset + b.length), id, `chunk ${id.toString('hex').slice(0, 12)} in ${region.key}`);
+          plain = vault.openBlob(bytes.subarray(b.offset - region.offset, b.offset - region.offset + b.length), id, `chunk ${id.toString('hex').slice(0, 12)} in ${region.key}`, { scratch: true });
         } catch (err) {
           failChunk(byChunk, b.key, `damaged data: ${(err as Error).message}`, finishJob);
           continue;
@@ -216,14 +219,14 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
         const zero = isAllZero(plain);
         for (const t of targets) {
           if (t.job.failed || t.job.done) continue;
-          if (!zero) {
-            try {
-              const fd = fds.get(t.job.tmpPath);
+          try {
+            const fd = fds.get(t.job);
+            if (!zero) {
               let w = 0;
               while (w < plain.length) w += writeSync(fd, plain, w, plain.length - w, t.offset + w);
-            } catch (err) {
-              t.job.failed = `cannot write: ${(err as Error).message}`;
             }
+          } catch (err) {
+            t.job.failed = `cannot write: ${(err as Error).message}`;
           }
           progress.bytesDone += plain.length;
           if (--t.job.remaining === 0 || t.job.failed) finishJob(t.job);
@@ -238,9 +241,10 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
   } finally {
     fds.closeAll();
     // Jobs still open here were cancelled or failed mid-way: leave no temporary files behind.
-    for (const job of jobs) if (!job.done) {
+    for (const job of jobs) {
+      if (job.done) continue;
       job.done = true;
-      rmSync(job.tmpPath, { force: true });
+      if (job.created) rmSync(job.tmpPath, { force: true });
     }
   }
 
@@ -354,32 +358,41 @@ function isAllZero(buf: Buffer): boolean {
   return true;
 }
 
-/** A small LRU of open file descriptors for the temporary files being filled. */
+/**
+ * A small LRU of open descriptors for the temporary files being filled. The first get() of a job
+ * creates its file (never following a link, never reusing an existing name) and sizes it.
+ */
 class FdCache {
-  private readonly fds = new Map<string, number>();
+  private readonly fds = new Map<FileJob, number>();
 
-  get(p: string): number {
-    const fd = this.fds.get(p);
+  get(job: FileJob): number {
+    const fd = this.fds.get(job);
     if (fd !== undefined) {
-      this.fds.delete(p);
-      this.fds.set(p, fd);
+      this.fds.delete(job);
+      this.fds.set(job, fd);
       return fd;
     }
     if (this.fds.size >= MAX_OPEN_FILES) {
-      const [oldest, ofd] = this.fds.entries().next().value as [string, number];
+      const [oldest, ofd] = this.fds.entries().next().value as [FileJob, number];
       closeSync(ofd);
       this.fds.delete(oldest);
     }
-    const nfd = openSync(p, constants.O_RDWR | (constants.O_NOFOLLOW ?? 0));
-    this.fds.set(p, nfd);
+    let nfd: number;
+    if (job.created) nfd = openSync(job.tmpPath, constants.O_WRONLY | (constants.O_NOFOLLOW ?? 0));
+    else {
+      nfd = openSync(job.tmpPath, NEW_FILE_FLAGS, 0o600);
+      job.created = true;
+      if (job.size > 0) ftruncateSync(nfd, job.size);
+    }
+    this.fds.set(job, nfd);
     return nfd;
   }
 
-  close(p: string): void {
-    const fd = this.fds.get(p);
+  close(job: FileJob): void {
+    const fd = this.fds.get(job);
     if (fd !== undefined) {
       closeSync(fd);
-      this.fds.delete(p);
+      this.fds.delete(job);
     }
   }
 
@@ -388,4 +401,3 @@ class FdCache {
     this.fds.clear();
   }
 }
-
