@@ -4,7 +4,6 @@
  * the native module cannot load. Both produce identical bytes (checked by the known-answer tests).
  */
 import { createRequire } from 'node:module';
-import { createBLAKE3 } from 'hash-wasm';
 
 export type HashFn = (data: Uint8Array) => Buffer;
 
@@ -51,6 +50,8 @@ async function loadNative(): Promise<Hasher> {
 }
 
 async function loadWasm(): Promise<Hasher> {
+  // Imported only when needed: the wasm bundle costs ~50 ms of start-up for every command.
+  const { createBLAKE3 } = await import('hash-wasm');
   const plainHasher = await createBLAKE3(256);
   const keyedCache = new Map<string, Awaited<ReturnType<typeof createBLAKE3>>>();
   // hash-wasm needs an async factory per key; keys are few (one per vault), so we pre-create lazily
