@@ -209,6 +209,7 @@ class Walker {
       this.error(absPath, `cannot list folder: ${describeError(err)}`);
       return this.storeTree([]);
     }
+    if (names.some((n) => n.includes('\uFFFD'))) names = this.dropInvalidNames(absPath, names);
     if (names.includes('config') && names.includes('keys') && isVaultFolder(absPath)) {
       this.warn(absPath, 'skipped: this folder is a DeskVault vault');
       return this.storeTree([]);
@@ -232,6 +233,26 @@ class Walker {
       if (n) nodes.push(n);
     }
     return this.storeTree(nodes);
+  }
+
+  /**
+   * Names that are not valid UTF-8 (possible on Linux) cannot be stored in format 1.0, whose tree
+   * names are strings; they are reported by their bytes instead of silently garbled.
+   */
+  private dropInvalidNames(absPath: string, names: string[]): string[] {
+    let raw: Buffer[];
+    try {
+      raw = readdirSync(absPath, { encoding: 'buffer' });
+    } catch {
+      return names;
+    }
+    const valid: string[] = [];
+    for (const b of raw) {
+      const s = b.toString('utf8');
+      if (Buffer.from(s, 'utf8').equals(b)) valid.push(s);
+      else this.error(path.join(absPath, s), `not backed up: its name is not valid UTF-8 (bytes ${b.toString('hex')}); rename it to back it up`);
+    }
+    return valid;
   }
 
   private async entry(p: string, name: string, st: BigIntStats, prev: TreeNode | undefined): Promise<TreeNode | null> {

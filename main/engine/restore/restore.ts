@@ -7,7 +7,7 @@
  * (the file was sized with ftruncate), which keeps sparse files sparse.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, constants, existsSync, fchmodSync, ftruncateSync, futimesSync, lutimesSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fchmodSync, ftruncateSync, futimesSync, lutimesSync, mkdirSync, openSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { DeskVaultError } from '../../core/errors.js';
 import type { ChunkIndex } from '../repo/chunk-index.js';
@@ -120,7 +120,14 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
   // The target folder itself is the person's choice: create it if needed.
   for (const base of new Set([...plan.dirs, ...plan.files, ...plan.symlinks].map((i) => i.base))) mkdirSync(base, { recursive: true });
   for (const p of plan.parents) guard(result, path.join(p.base, ...p.rel), () => safeMkdirs(p.base, p.rel, verified));
-  for (const d of plan.dirs) if (guard(result, d.originalPath, () => safeMkdirs(d.base, d.rel, verified))) result.dirs++;
+  // Only folders created or verified here get their metadata restored at the end.
+  const madeDirs: PlannedItem[] = [];
+  for (const d of plan.dirs) {
+    if (guard(result, d.originalPath, () => safeMkdirs(d.base, d.rel, verified))) {
+      result.dirs++;
+      madeDirs.push(d);
+    }
+  }
   const jobs: FileJob[] = [];
   const tmpTag = randomBytes(6).toString('hex');
   let tmpSeq = 0;
@@ -254,6 +261,10 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
       const dir = safeMkdirs(s.base, s.rel.slice(0, -1), verified);
       let name = s.rel[s.rel.length - 1];
       const ex = existingKind(path.join(dir, name));
+      if (ex.kind === 'symlink' && readlinkSync(path.join(dir, name)) === s.node.target) {
+        result.skipped++; // the same link is already there
+        return;
+      }
       if (ex.kind !== 'none') {
         if (conflict === 'skip' || ex.kind === 'dir') {
           result.skipped++;
@@ -273,13 +284,19 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
       result.symlinks++;
     });
   }
-  const dirsDeepestFirst = [...plan.dirs].sort((a, b) => b.rel.length - a.rel.length);
+  const dirsDeepestFirst = madeDirs.sort((a, b) => b.rel.length - a.rel.length);
   for (const d of dirsDeepestFirst) {
     guard(result, d.originalPath, () => {
-      const p = path.join(d.base, ...d.rel);
-      chmodSync(p, restorableMode(d.node.mode));
-      const t = nsToSeconds(d.node.mtimeNs);
-      utimesSync(p, t, t);
+      // Through a descriptor opened without following links: if anything swapped the folder for a
+      // symlink meanwhile, this fails instead of changing whatever the link points to.
+      const fd = openSync(path.join(d.base, ...d.rel), constants.O_RDONLY | DIRECTORY_FLAG | (constants.O_NOFOLLOW ?? 0));
+      try {
+        fchmodSync(fd, restorableMode(d.node.mode));
+        const t = nsToSeconds(d.node.mtimeNs);
+        futimesSync(fd, t, t);
+      } finally {
+        closeSync(fd);
+      }
     });
   }
   opts.onProgress?.({ ...progress });
@@ -344,10 +361,18 @@ function restorableMode(mode: number): number {
   return mode & 0o1777;
 }
 
-/** utimes takes seconds as a double: microseconds survive, nanoseconds do not. */
+/**
+ * utimes takes seconds as a double and the kernel call truncates it to microseconds; aiming at the
+ * middle of the microsecond makes the truncation land on the right one.
+ */
 function nsToSeconds(ns: string): number {
-  return Number(BigInt(ns) / 1000n) / 1e6;
+  const n = BigInt(ns);
+  const sec = n / 1_000_000_000n;
+  const us = (n - sec * 1_000_000_000n) / 1000n;
+  return Number(sec) + (Number(us) + 0.5) / 1e6;
 }
+
+const DIRECTORY_FLAG = (constants as { O_DIRECTORY?: number }).O_DIRECTORY ?? 0;
 
 const ZERO = Buffer.alloc(64 * 1024);
 function isAllZero(buf: Buffer): boolean {

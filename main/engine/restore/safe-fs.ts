@@ -53,13 +53,35 @@ export function existingKind(p: string): { kind: ExistingKind; size?: number; mt
   }
 }
 
-/** `report.pdf` → `report (restored 2026-11-26 0412).pdf`, numbered if that exists too. */
+/**
+ * `report.pdf` → `report (restored 2026-11-26 0412).pdf`, numbered if that exists too. The stem is
+ * shortened (by UTF-8 bytes, never splitting a character) so the name stays within 255 bytes.
+ */
 export function keepBothName(dir: string, name: string, when: Date, exists: (p: string) => boolean): string {
   const ext = path.extname(name);
-  const stem = ext && ext !== name ? name.slice(0, -ext.length) : name;
+  const hasExt = ext.length > 0 && ext !== name && Buffer.byteLength(ext) <= 32;
+  const stem = hasExt ? name.slice(0, -ext.length) : name;
+  const suffixExt = hasExt ? ext : '';
   const stamp = when.toISOString().slice(0, 16).replace('T', ' ').replace(':', '');
   for (let i = 1; ; i++) {
-    const candidate = `${stem} (restored ${stamp}${i > 1 ? ` ${i}` : ''})${ext === name ? '' : ext}`;
+    const tag = ` (restored ${stamp}${i > 1 ? ` ${i}` : ''})`;
+    const room = MAX_NAME_BYTES - Buffer.byteLength(tag) - Buffer.byteLength(suffixExt);
+    const candidate = `${truncateUtf8(stem, room)}${tag}${suffixExt}`;
     if (!exists(path.join(dir, candidate))) return candidate;
   }
+}
+
+const MAX_NAME_BYTES = 255;
+
+function truncateUtf8(s: string, maxBytes: number): string {
+  if (Buffer.byteLength(s) <= maxBytes) return s;
+  let out = '';
+  let bytes = 0;
+  for (const ch of s) {
+    const b = Buffer.byteLength(ch);
+    if (bytes + b > maxBytes) break;
+    out += ch;
+    bytes += b;
+  }
+  return out;
 }
