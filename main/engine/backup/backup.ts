@@ -22,6 +22,7 @@ import { emptyStats, type PointError, type RecoveryPoint } from '../repo/point.j
 import { encodeTree, type Tree, type TreeNode } from '../repo/tree.js';
 import type { Vault } from '../repo/vault.js';
 import type { ChunkIndex } from '../repo/chunk-index.js';
+import { UNFINISHED_WRITE_AGE_MS } from '../storage/object-store.js';
 import { buildLayout, type LayoutNode } from './root-layout.js';
 
 export interface BackupProgress {
@@ -69,6 +70,7 @@ export async function backup(vault: Vault, opts: BackupOptions): Promise<BackupR
   const absPaths = opts.paths.map((p) => path.resolve(p));
   const lease = await Lease.acquire(vault, { kind: 'backup', onNotice: opts.onNotice });
   try {
+    await vault.store.cleanTemporaryFiles?.(UNFINISHED_WRITE_AGE_MS);
     // The lease is taken before the index is read: a concurrent prune sees it and waits for us.
     const { index } = await vault.loadIndex((id, err) => opts.onNotice?.(`index ${id} is unreadable and was skipped: ${(err as Error).message}`));
     const packs = await listPacks(vault);
@@ -108,6 +110,7 @@ export async function backup(vault: Vault, opts: BackupOptions): Promise<BackupR
       stats,
       errors: errors.slice(0, 1000),
     };
+    await lease.assertHeld();
     await vault.putJson(`points/${point.id}`, point);
     return { point, warnings: walker.warnings, timings: { indexMs: tIndex - t0, walkMs: tWalk - tIndex, commitMs: Date.now() - tWalk } };
   } finally {

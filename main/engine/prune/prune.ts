@@ -9,6 +9,7 @@
  * Every step is idempotent and ordered so a crash at any instant leaves a consistent vault.
  */
 import { randomBytes } from 'node:crypto';
+import { UNFINISHED_WRITE_AGE_MS } from '../storage/object-store.js';
 import { BlobWriter } from '../repo/blob-writer.js';
 import type { IndexEntry } from '../repo/index-file.js';
 import { Lease, liveLeases } from '../repo/leases.js';
@@ -46,6 +47,7 @@ export async function prune(vault: Vault, opts: PruneOptions = {}): Promise<Prun
   const result: PruneResult = { packsDeleted: 0, bytesDeleted: 0, packsRepacked: 0, bytesRepacked: 0, packsRescued: 0, packsPending: 0, bytesPending: 0, reclaimableBytes: 0 };
   const lease = opts.dryRun ? null : await Lease.acquire(vault, { kind: 'prune', exclusive: true, now, onNotice: opts.onNotice });
   try {
+    if (!opts.dryRun) await vault.store.cleanTemporaryFiles?.(UNFINISHED_WRITE_AGE_MS);
     let loaded = await vault.loadIndex(undefined, { keepEntries: true });
     const packs = await listPacks(vault);
     const plans = await listPrunePlans(vault);
@@ -74,9 +76,12 @@ export async function prune(vault: Vault, opts: PruneOptions = {}): Promise<Prun
       if (stillPending.has(packId) || !packs.has(packId)) continue;
       const live = entries.filter((e) => used.has(e.id.toString('latin1')) && loaded.index.get(e.id)?.packId === packId);
       if (live.length === 0) garbage.set(packId, kind);
-      else {
+      else if (live.length < entries.length) {
+        // Compare blob bytes with blob bytes (not the pack size, which includes its header), and
+        // never repack a pack that is all live, so repeated prunes settle.
         const liveBytes = live.reduce((a, e) => a + e.length, 0);
-        if (liveBytes < (sizes.get(packId) ?? 0) * repackBelow) repack.push({ packId, kind, live });
+        const allBytes = entries.reduce((a, e) => a + e.length, 0);
+        if (liveBytes < allBytes * repackBelow) repack.push({ packId, kind, live });
       }
     }
     for (const plan of finishedPlans) for (const [id, kind] of plan.packs) if (packs.has(id)) garbage.set(id, kind);
@@ -126,6 +131,7 @@ export async function prune(vault: Vault, opts: PruneOptions = {}): Promise<Prun
       opts.onNotice?.(`${garbage.size} pack(s) will be deleted by a later prune, once the ${nowAlive.length} operation(s) running on this vault have finished`);
       return result;
     }
+    await lease?.assertHeld();
     await finalizePlan(vault, plan, sizes, result);
     return result;
   } finally {

@@ -24,6 +24,15 @@ export class ChunkIndex {
   private readonly packIds: string[] = [];
   private readonly packKinds: ('data' | 'meta')[] = [];
   private readonly packNumbers = new Map<string, number>();
+  /**
+   * Blobs in packs a prune has scheduled for deletion: readable (get) but never deduplicated
+   * against (has). A point written by a backup that ran during that prune may still need them.
+   */
+  private fallback: ChunkIndex | null = null;
+
+  setFallback(fallback: ChunkIndex): void {
+    this.fallback = fallback;
+  }
 
   get size(): number {
     return this.slots.size;
@@ -65,7 +74,7 @@ export class ChunkIndex {
 
   get(id: Buffer): ChunkLocation | undefined {
     const slot = this.slots.get(id.toString('latin1'));
-    if (slot === undefined) return undefined;
+    if (slot === undefined) return this.fallback?.get(id);
     const n = this.packNo[slot];
     return { packId: this.packIds[n], packKind: this.packKinds[n], offset: this.offset[slot], length: this.length[slot], rawLength: this.rawLength[slot] };
   }

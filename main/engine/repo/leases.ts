@@ -5,7 +5,7 @@
  * Backups share; prune is exclusive against other prunes only (two-phase deletion keeps it safe
  * against backups).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import * as os from 'node:os';
 import { DeskVaultError, isDeskVaultError } from '../../core/errors.js';
 import type { Vault } from './vault.js';
@@ -34,8 +34,23 @@ export interface LeaseOptions {
   onNotice?: (message: string) => void;
 }
 
+/**
+ * A lease is alive until its expiry plus the clock-skew allowance — unless it was taken on this
+ * host by a process that no longer exists (as restic does): a killed prune must not block the
+ * next one for twenty minutes.
+ */
 export function isAlive(lease: LeaseRecord, now: number): boolean {
-  return Date.parse(lease.expires) + CLOCK_SKEW_MS > now;
+  if (Date.parse(lease.expires) + CLOCK_SKEW_MS <= now) return false;
+  return !(lease.host === os.hostname() && !processExists(lease.pid));
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
 }
 
 export async function listLeases(vault: Vault): Promise<LeaseRecord[]> {
@@ -58,7 +73,8 @@ export async function liveLeases(vault: Vault, now: number, onNotice?: (m: strin
     if (isAlive(l, now)) live.push(l);
     else {
       await vault.store.delete(`leases/${l.id}`);
-      onNotice?.(`removed an expired lease of ${l.kind} by ${l.host} (pid ${l.pid}), expired ${l.expires}`);
+      const why = Date.parse(l.expires) + CLOCK_SKEW_MS <= now ? `expired ${l.expires}` : 'its process no longer exists';
+      onNotice?.(`took over from a stale lease of ${l.kind} by ${l.host} (pid ${l.pid}): ${why}`);
     }
   }
   return live;
@@ -67,15 +83,34 @@ export async function liveLeases(vault: Vault, now: number, onNotice?: (m: strin
 export class Lease {
   private timer: NodeJS.Timeout | null = null;
   private released = false;
+  /** When the lease object was last written: it is ours only within ttl of that. */
+  private lastWritten: number;
 
   private constructor(
     private readonly vault: Vault,
     readonly record: LeaseRecord,
     private readonly ttlMs: number,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.lastWritten = now();
+  }
 
   static async acquire(vault: Vault, opts: LeaseOptions): Promise<Lease> {
+    // Two exclusive requests at the same instant both see each other and both step back; each
+    // retries after a random pause so that one of them goes ahead.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await Lease.tryAcquire(vault, opts);
+      } catch (err) {
+        const rival = err instanceof DeskVaultError && err.code === 'VAULT_LOCKED' ? Date.parse(String(err.data.since)) : NaN;
+        const simultaneous = Math.abs((opts.now ?? Date.now)() - rival) < 10_000;
+        if (attempt >= 3 || !simultaneous) throw err;
+        await new Promise((r) => setTimeout(r, 100 + randomInt(700)));
+      }
+    }
+  }
+
+  private static async tryAcquire(vault: Vault, opts: LeaseOptions): Promise<Lease> {
     const now = opts.now ?? Date.now;
     const ttlMs = opts.ttlMs ?? DEFAULT_LEASE_TTL_MS;
     const t = now();
@@ -93,10 +128,10 @@ export class Lease {
     await vault.putJson(`leases/${record.id}`, record);
     const lease = new Lease(vault, record, ttlMs, now);
     if (record.exclusive) {
-      // Two exclusive holders may have written at the same instant: the earlier (then smaller id) wins.
+      // Two exclusive holders may have written at nearly the same instant: whoever sees another
+      // live exclusive lease after writing its own gives up (both may; neither proceeds wrongly).
       const rivals = (await liveLeases(vault, now(), opts.onNotice, record.id)).filter((l) => l.exclusive);
-      const beaten = rivals.some((l) => l.created < record.created || (l.created === record.created && l.id < record.id));
-      if (beaten) {
+      if (rivals.length > 0) {
         await lease.release();
         throw lockedBy(rivals[0]);
       }
@@ -111,9 +146,32 @@ export class Lease {
   }
 
   async renew(): Promise<void> {
-    if (this.released) return;
-    this.record.expires = new Date(this.now() + this.ttlMs).toISOString();
+    if (this.released || this.lost()) return; // never resurrect a lease others may have taken over
+    const t = this.now();
+    this.record.expires = new Date(t + this.ttlMs).toISOString();
     await this.vault.putJson(`leases/${this.record.id}`, this.record);
+    this.lastWritten = t;
+  }
+
+  /** True if the lease may have expired in others' eyes (this process stalled or was suspended). */
+  lost(): boolean {
+    return this.now() - this.lastWritten >= this.ttlMs;
+  }
+
+  /**
+   * Call before committing work that relies on the lease (a recovery point): if the lease lapsed,
+   * a prune may have deleted packs this operation deduplicated against.
+   */
+  async assertHeld(): Promise<void> {
+    const gone = this.lost() || !(await this.vault.store.head(`leases/${this.record.id}`));
+    if (gone) {
+      throw new DeskVaultError(
+        'VAULT_LOCKED',
+        `this ${this.record.kind} stalled for longer than its lease (${Math.round(this.ttlMs / 60000)} min) and another process may have removed data it relies on; nothing was committed — run it again (what it already stored is reused)`,
+        { kind: this.record.kind },
+      );
+    }
+    await this.renew();
   }
 
   async release(): Promise<void> {
@@ -130,9 +188,10 @@ async function assertNoOtherExclusive(vault: Vault, now: number, onNotice?: (m: 
 }
 
 function lockedBy(l: LeaseRecord): DeskVaultError {
+  const until = new Date(Date.parse(l.expires) + CLOCK_SKEW_MS).toISOString();
   return new DeskVaultError(
     'VAULT_LOCKED',
-    `another ${l.kind} is running on this vault (${l.host}, pid ${l.pid}, since ${l.created}); its lease expires by itself at ${l.expires} if that process has died`,
-    { host: l.host, pid: l.pid, kind: l.kind, expires: l.expires },
+    `another ${l.kind} is running on this vault (${l.host}, pid ${l.pid}, since ${l.created}); if that process has died, its lease lapses by itself at ${until}`,
+    { host: l.host, pid: l.pid, kind: l.kind, expires: until, since: l.created },
   );
 }

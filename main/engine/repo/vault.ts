@@ -10,6 +10,7 @@ import { keyedHashFn, loadHasher, type HashFn } from '../crypto/hash.js';
 import { Sealer } from '../crypto/sealer.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/map-limit.js';
+import { listPrunePlans } from './pack-inventory.js';
 import { ChunkIndex } from './chunk-index.js';
 import { newConfig, parseConfig, type VaultConfig } from './config.js';
 import { decodeIndex, encodeIndex, type IndexEntry, type IndexFile } from './index-file.js';
@@ -195,7 +196,22 @@ export class Vault {
         }
       }
     }
+    index.setFallback(await this.pendingDeletionIndex(index));
     return { index, indexIds: inEffect, allIndexIds: ids, entriesByPack: byPack };
+  }
+
+  /** Blobs of packs that prune plans scheduled for deletion and the index no longer names. */
+  private async pendingDeletionIndex(index: ChunkIndex): Promise<ChunkIndex> {
+    const fallback = new ChunkIndex();
+    const pending = [...new Map((await listPrunePlans(this)).flatMap((p) => p.packs))].filter(([id]) => !index.hasPack(id));
+    await mapLimit(pending, 8, async ([packId, kind]) => {
+      try {
+        for (const e of await this.readPackHeader(kind, packId)) fallback.add(e.id, packId, kind, e.offset, e.length, e.rawLength);
+      } catch {
+        // Already deleted (the plan is being finished) or unreadable: nothing to fall back on.
+      }
+    });
+    return fallback;
   }
 
   // ---- packs and blobs ----

@@ -34,7 +34,12 @@ export interface ObjectStore {
   head(key: string): Promise<ObjectInfo | null>;
   list(prefix: string): AsyncIterable<ObjectInfo>;
   delete(key: string): Promise<void>;
+  /** Removes unfinished writes older than the given age (stores that can have them); returns how many. */
+  cleanTemporaryFiles?(olderThanMs: number): Promise<number>;
 }
+
+/** Unfinished writes older than this were left by a crashed writer (no live writer takes a day). */
+export const UNFINISHED_WRITE_AGE_MS = 24 * 60 * 60 * 1000;
 
 export function assertValidKey(key: string): void {
   if (!key || key.startsWith('/') || key.startsWith('.') || key.includes('..') || key.includes('\\') || key.includes('\0')) {
