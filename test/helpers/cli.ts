@@ -11,9 +11,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listObjects, makeTempDir as makeTempDirIn, removeDir } from './files.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/deskvault.js', import.meta.url));
 export const CHILD_HOOKS = fileURLToPath(new URL('./child-hooks.mjs', import.meta.url));
@@ -219,36 +219,11 @@ export function points(vault: string): PointSummary[] {
 
 // ---- temporary folders ----
 
-const created: string[] = [];
+export { listObjects, removeTempDirs } from './files.js';
 
 /** A fresh folder under the OS temp folder (real path); `removeTempDirs` removes them all. */
 export function makeTempDir(prefix = 'dv-it-'): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
-  created.push(dir);
-  return dir;
-}
-
-export function removeTempDirs(): void {
-  for (const dir of created.splice(0)) {
-    makeWritable(dir);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function makeWritable(p: string): void {
-  let st: fs.Stats;
-  try {
-    st = fs.lstatSync(p);
-  } catch {
-    return;
-  }
-  if (!st.isDirectory()) return;
-  try {
-    fs.chmodSync(p, 0o700);
-  } catch {
-    /* best effort */
-  }
-  for (const name of fs.readdirSync(p)) makeWritable(path.join(p, name));
+  return makeTempDirIn(prefix);
 }
 
 /** Copies a whole folder (a vault template) to a new temporary folder. */
@@ -423,28 +398,11 @@ export async function restoreDiff(vault: string, point: string, sources: (string
     const expected = typeof s === 'string' ? s : s.expected;
     diffs.push(...diffTrees(expected, path.join(target, src)).map((d) => `${point.slice(0, 8)} ${src}: ${d}`));
   }
-  makeWritable(target);
-  fs.rmSync(target, { recursive: true, force: true });
+  removeDir(target);
   return diffs;
 }
 
 // ---- vault objects ----
-
-/** Object keys of a vault folder below a prefix such as `data/` (unfinished `.tmp-*` writes excluded). */
-export function listObjects(vault: string, prefix: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, rel: string): void => {
-    if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (e.name.startsWith('.')) continue;
-      const r = `${rel}/${e.name}`;
-      if (e.isDirectory()) walk(path.join(dir, e.name), r);
-      else out.push(r);
-    }
-  };
-  walk(path.join(vault, prefix), prefix.replace(/\/$/, ''));
-  return out.sort();
-}
 
 /** Unfinished writes (`.tmp-*`) anywhere in a vault folder. */
 export function listTmpFiles(vault: string): string[] {

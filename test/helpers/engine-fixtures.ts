@@ -4,7 +4,6 @@
  * deterministic byte generator, and snapshots of a folder's files for before/after comparisons.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { Vault } from '../../main/engine/repo/vault.js';
@@ -15,37 +14,7 @@ export const SMALL_CHUNKER: ChunkerParams = { minSize: 4096, avgSize: 16384, max
 export const SMALL_PACK = 256 * 1024;
 export const PASSPHRASE = 'correct horse battery staple';
 
-/** A fresh folder under the OS temp folder; remove it with `removeTempDirs` (afterEach/afterAll). */
-const created: string[] = [];
-export function makeTempDir(prefix = 'dv-'): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
-  created.push(dir);
-  return dir;
-}
-
-export function removeTempDirs(): void {
-  for (const dir of created.splice(0)) {
-    // Read-only folders (0o555) from restores must be made writable before rm can empty them.
-    makeWritable(dir);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function makeWritable(dir: string): void {
-  let st: fs.Stats;
-  try {
-    st = fs.lstatSync(dir);
-  } catch {
-    return;
-  }
-  if (!st.isDirectory()) return;
-  try {
-    fs.chmodSync(dir, 0o700);
-  } catch {
-    /* best effort */
-  }
-  for (const name of fs.readdirSync(dir)) makeWritable(path.join(dir, name));
-}
+export { listObjects, makeTempDir, removeTempDirs } from './files.js';
 
 export async function createVault(dir: string, opts: { chunker?: ChunkerParams; packSize?: number } = {}): Promise<Vault> {
   return Vault.init(new LocalStore(dir), { passphrase: PASSPHRASE, chunker: opts.chunker ?? SMALL_CHUNKER, packSize: opts.packSize ?? SMALL_PACK });
@@ -97,22 +66,6 @@ export function folderBytes(root: string): number {
   };
   walk(root);
   return total;
-}
-
-/** The object keys of a vault folder under a prefix such as `data/`. */
-export function listObjects(vaultDir: string, prefix: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, rel: string): void => {
-    if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (e.name.startsWith('.')) continue;
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path.join(dir, e.name), r);
-      else out.push(r);
-    }
-  };
-  walk(path.join(vaultDir, prefix), prefix.replace(/\/$/, ''));
-  return out.sort();
 }
 
 /** Catches the error a call throws (sync or async), or fails the test if it does not throw. */
