@@ -365,9 +365,9 @@ function makeAdapters(opts) {
     repo: path.join(workDir, 'deskvault-vault'),
     home: homeOf('deskvault'),
     backupJson: [],
-    settings: 'DeskVault: `node bin/deskvault.js` with vault defaults (see vault config)',
+    settings: 'DeskVault: `bin/deskvault.js` run as a user runs it (its shebang sets the Node flags), vault defaults (see vault config)',
     env() { return { ...baseEnv('deskvault'), DESKVAULT_PASSWORD: PASSWORD }; },
-    run(label, args, o = {}) { return measure(label, process.execPath, [dvBin, ...args], { env: this.env(), ...o }); },
+    run(label, args, o = {}) { return measure(label, ...dvCommand(dvBin, args), { env: this.env(), ...o }); },
     init(label) { return this.run(label, ['init', '--vault', this.repo]); },
     backup(label, phase) {
       const r = this.run(label, ['backup', '--vault', this.repo, '--json', treeDir], { ok: [0, 3] });
@@ -383,7 +383,7 @@ function makeAdapters(opts) {
     restoreOne(label, target, abs) { return this.run(label, ['restore', '--vault', this.repo, '--target', target, 'latest', abs]); },
     check(label) { return this.run(label, ['check', '--vault', this.repo, '--read-data']); },
     points() {
-      const r = sh(process.execPath, [dvBin, 'points', '--vault', this.repo, '--json'], { env: this.env(), quiet: true });
+      const r = sh(...dvCommand(dvBin, ['points', '--vault', this.repo, '--json']), { env: this.env(), quiet: true });
       const j = parseJsonOutput(r.stdout);
       if (!Array.isArray(j)) throw new BenchError(`deskvault points --json did not print a JSON array: ${tail(r.stdout, 5)}`);
       return j.length;
@@ -408,12 +408,17 @@ function parseJsonOutput(s) {
   return null;
 }
 
-/** The DeskVault CLI: bin/deskvault.js, run with this Node (like `node bin/deskvault.js`).
- *  --deskvault-cli FILE substitutes another script (for testing the harness itself). */
+/** The DeskVault CLI: bin/deskvault.js, executed directly as `npx deskvault` does (its shebang
+ *  carries the Node flags). --deskvault-cli FILE substitutes another script (run with this Node). */
 function dvCliPath(opts) { return opts.deskvaultCli ? path.resolve(opts.deskvaultCli) : path.join(repoRoot, 'bin', 'deskvault.js'); }
 
+/** [command, args] to run the CLI script with arguments. */
+function dvCommand(bin, args) {
+  return bin === path.join(repoRoot, 'bin', 'deskvault.js') ? [bin, args] : [process.execPath, [bin, ...args]];
+}
+
 function deskvaultAvailable(opts) {
-  const r = spawnSync(process.execPath, [dvCliPath(opts), '--help'], { cwd: repoRoot, encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(...dvCommand(dvCliPath(opts), ['--help']), { cwd: repoRoot, encoding: 'utf8', timeout: 60000 });
   if (r.status === 0) return { ok: true };
   return { ok: false, why: `\`node bin/deskvault.js --help\` exited ${r.status ?? r.signal}${r.error ? ` (${r.error.message})` : ''}: ${tail(r.stderr || r.stdout, 5)}` };
 }

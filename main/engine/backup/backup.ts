@@ -344,7 +344,7 @@ class Walker {
 
   private async loadParentTree(id: string): Promise<Tree | null> {
     try {
-      return await this.vault.readTree(this.index, id);
+      return await this.vault.readTree(this.index, id, { cache: false });
     } catch (err) {
       // A damaged parent only costs re-reading: back up as if there were no parent here.
       this.opts.onNotice?.(`parent tree ${id.slice(0, 12)} unreadable (${(err as Error).message}); re-reading those files`);

@@ -6,7 +6,6 @@
  */
 import { randomInt } from 'node:crypto';
 import { isDeskVaultError } from '../../core/errors.js';
-import type { ChunkIndex } from '../repo/chunk-index.js';
 import { listPacks, listPrunePlans, packsPendingDeletion, type PackInfo } from '../repo/pack-inventory.js';
 import { packKey } from '../repo/pack-format.js';
 import type { Vault } from '../repo/vault.js';
@@ -92,9 +91,13 @@ export async function check(vault: Vault, opts: CheckOptions = {}): Promise<Chec
   let packsRead = 0;
   let bytesRead = 0;
   const toRead = selectPacks(packs, opts);
+  const buffers: Buffer[] = []; // reused per pack read in flight (two at a time)
   await mapLimit(toRead, 2, async ([packId, info], i) => {
     opts.onProgress?.({ phase: 'read-data', done: i, total: toRead.length });
-    const found = await readPack(vault, index, packId, info);
+    let buffer = buffers.pop();
+    if (!buffer || buffer.length < info.size) buffer = Buffer.allocUnsafe(Math.max(info.size, vault.config.packSize));
+    const found = await readPack(vault, packId, info, buffer);
+    buffers.push(buffer);
     packsRead++;
     bytesRead += info.size;
     problems.push(...found);
@@ -115,12 +118,12 @@ function selectPacks(packs: Map<string, PackInfo>, opts: CheckOptions): [string,
   return all.slice(0, want);
 }
 
-async function readPack(vault: Vault, index: ChunkIndex, packId: string, info: PackInfo): Promise<CheckProblem[]> {
+async function readPack(vault: Vault, packId: string, info: PackInfo, buffer: Buffer): Promise<CheckProblem[]> {
   const key = packKey(info.kind, packId);
   const problems: CheckProblem[] = [];
   let bytes: Buffer;
   try {
-    bytes = await vault.store.get(key);
+    bytes = await vault.store.get(key, undefined, buffer);
   } catch (err) {
     return [{ kind: 'pack', id: packId, message: `${key} cannot be read: ${(err as Error).message}` }];
   }
@@ -145,6 +148,5 @@ async function readPack(vault: Vault, index: ChunkIndex, packId: string, info: P
       problems.push({ kind: 'chunk', id: e.id.toString('hex'), message });
     }
   }
-  void index;
   return problems;
 }

@@ -276,11 +276,16 @@ export class Vault {
     return bytes;
   }
 
-  async readTree(index: ChunkIndex, treeId: string): Promise<Tree> {
+  /**
+   * Reads and validates a tree. Cached (up to 4,096 trees) for browsing and restore planning; a
+   * walk that visits each tree once (backup's parent) passes `cache: false` to keep memory flat.
+   */
+  async readTree(index: ChunkIndex, treeId: string, opts: { cache?: boolean } = {}): Promise<Tree> {
     const cached = this.treeCache.get(treeId);
     if (cached) return cached;
     const bytes = await this.readBlob(index, Buffer.from(treeId, 'hex'), `tree ${treeId.slice(0, 12)}`);
     const tree = decodeTree(bytes, `tree ${treeId.slice(0, 12)}`);
+    if (opts.cache === false) return tree;
     if (this.treeCache.size > 4096) this.treeCache.clear();
     this.treeCache.set(treeId, tree);
     return tree;

@@ -202,13 +202,18 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
   for (const k of missing) failChunk(byChunk, k, `chunk ${Buffer.from(k, 'latin1').toString('hex').slice(0, 12)} is missing from the vault index`, finishJob);
 
   let lastReport = 0;
+  // One reused read buffer per region in flight: fresh multi-MiB buffers per region cost page
+  // faults and let garbage pile up (peak RSS).
+  const regionBuffers: Buffer[] = [];
   try {
     await mapLimit(regions, opts.concurrency ?? 4, async (region) => {
       if (opts.signal?.aborted) throw new DeskVaultError('CANCELLED', 'restore cancelled', {});
       let bytes: Buffer;
+      const buffer = regionBuffers.pop() ?? Buffer.allocUnsafe(MAX_REGION);
       try {
-        bytes = await vault.store.get(region.key, { offset: region.offset, length: region.length });
+        bytes = await vault.store.get(region.key, { offset: region.offset, length: region.length }, buffer);
       } catch (err) {
+        regionBuffers.push(buffer);
         for (const b of region.blobs) failChunk(byChunk, b.key, `${region.key} cannot be read: ${(err as Error).message}`, finishJob);
         return;
       }
@@ -240,6 +245,7 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
         }
         byChunk.delete(b.key);
       }
+      regionBuffers.push(buffer);
       if (opts.onProgress && Date.now() - lastReport > 100) {
         lastReport = Date.now();
         opts.onProgress({ ...progress });

@@ -48,7 +48,7 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  async get(key: string, range?: ByteRange): Promise<Buffer> {
+  async get(key: string, range?: ByteRange, into?: Buffer): Promise<Buffer> {
     assertValidKey(key);
     const file = this.pathOf(key);
     let fh: fs.FileHandle;
@@ -58,8 +58,12 @@ export class LocalStore implements ObjectStore {
       throw mapFsError(err, file, 'read', key);
     }
     try {
-      if (!range) return await fh.readFile();
-      const buf = Buffer.allocUnsafe(range.length);
+      if (!range) {
+        if (!into) return await fh.readFile();
+        const { size } = await fh.stat();
+        range = { offset: 0, length: size };
+      }
+      const buf = into && into.length >= range.length ? into.subarray(0, range.length) : Buffer.allocUnsafe(range.length);
       let done = 0;
       while (done < range.length) {
         const { bytesRead } = await fh.read(buf, done, range.length - done, range.offset + done);

@@ -30,7 +30,11 @@ export interface StoreProperties {
 export interface ObjectStore {
   readonly properties: StoreProperties;
   put(key: string, data: Buffer | readonly Buffer[]): Promise<void>;
-  get(key: string, range?: ByteRange): Promise<Buffer>;
+  /**
+   * Reads an object or a range of it. With `into` (large enough), a store may read into that buffer
+   * and return a view of it — callers that stream many large reads reuse buffers this way.
+   */
+  get(key: string, range?: ByteRange, into?: Buffer): Promise<Buffer>;
   head(key: string): Promise<ObjectInfo | null>;
   list(prefix: string): AsyncIterable<ObjectInfo>;
   delete(key: string): Promise<void>;
