@@ -1,12 +1,16 @@
 /**
- * Vault locations: a folder path or a file:// URL (S3 locations arrive with the S3 back end).
- * This is the one place that turns a location string into an ObjectStore.
+ * Vault locations: a folder path, a file:// URL, or s3://bucket/prefix?options (see
+ * engine/storage/s3/s3-location.ts). This is the one place that turns a location string into an
+ * ObjectStore, always behind the shared retry wrapper.
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeskVaultError } from '../core/errors.js';
 import { LocalStore } from '../engine/storage/local-store.js';
 import type { ObjectStore } from '../engine/storage/object-store.js';
+import { RetryStore } from '../engine/storage/retry-store.js';
+import { isS3Location, parseS3Location } from '../engine/storage/s3/s3-location.js';
+import { S3Store } from '../engine/storage/s3/s3-store.js';
 
 export function localPathOf(location: string): string | null {
   if (location.startsWith('file://')) return fileURLToPath(location);
@@ -17,7 +21,8 @@ export function localPathOf(location: string): string | null {
 export function openStore(location: string): ObjectStore {
   if (!location) throw new DeskVaultError('USAGE', 'no vault given: pass --vault LOCATION or set DESKVAULT_VAULT', {});
   const local = localPathOf(location);
-  if (local !== null) return new LocalStore(local);
+  if (local !== null) return new RetryStore(new LocalStore(local));
+  if (isS3Location(location)) return new RetryStore(new S3Store(parseS3Location(location)));
   const scheme = location.slice(0, location.indexOf('://'));
-  throw new DeskVaultError('USAGE', `vault locations of the form ${scheme}:// are not supported yet; use a folder path or file:// URL`, { location });
+  throw new DeskVaultError('USAGE', `vault locations of the form ${scheme}:// are not supported yet; use a folder path, a file:// URL or s3://bucket/prefix`, { location });
 }

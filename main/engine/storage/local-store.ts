@@ -198,6 +198,8 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+const TRANSIENT_FS_ERRORS = new Set(['EAGAIN', 'EBUSY', 'ETIMEDOUT', 'ECONNRESET', 'ESTALE', 'EINTR']);
+
 export function mapFsError(err: unknown, file: string, op: 'read' | 'write' | 'list' | 'delete', key?: string): unknown {
   if (err instanceof DeskVaultError) return err;
   const code = (err as NodeJS.ErrnoException)?.code;
@@ -212,6 +214,7 @@ export function mapFsError(err: unknown, file: string, op: 'read' | 'write' | 'l
     case 'EROFS':
       return new DeskVaultError('ACCESS_DENIED', `permission denied to ${op} ${file}`, { path: file, operation: op }, { cause: err });
     default:
-      return new DeskVaultError('IO', `cannot ${op} ${file}: ${(err as Error)?.message ?? String(err)}`, { path: file }, { cause: err });
+      // Network folders (SMB, NFS) report passing trouble with these; RetryStore tries again.
+      return new DeskVaultError('IO', `cannot ${op} ${file}: ${(err as Error)?.message ?? String(err)}`, { path: file, retryable: TRANSIENT_FS_ERRORS.has(code ?? '') }, { cause: err });
   }
 }

@@ -1,0 +1,171 @@
+/**
+ * ObjectStore on Amazon S3 or an S3-compatible service, through the real AWS SDK v3 clients.
+ * Large objects (packs) go up as multipart uploads (@aws-sdk/lib-storage, which aborts the upload if
+ * it fails); only data packs use the configured storage class, everything else stays STANDARD so
+ * metadata is always fast to read. The SDK's own retries are off: RetryStore is the one retry layer
+ * for every store, so local and S3 vaults behave alike.
+ */
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { DeskVaultError } from '../../../core/errors.js';
+import { assertValidKey, type ByteRange, type ObjectInfo, type ObjectStore, type StoreProperties } from '../object-store.js';
+import { mapS3Error } from './s3-errors.js';
+import { describeS3Location, type S3Location } from './s3-location.js';
+
+/** Objects above this go up in parts: 16 MiB packs then need one request, bigger ones several. */
+export const MULTIPART_THRESHOLD = 32 * 1024 * 1024;
+const PART_SIZE = 16 * 1024 * 1024;
+
+export interface S3StoreOptions {
+  /** A ready client (tests, custom set-ups); otherwise one is made from the location. */
+  client?: S3Client;
+  /** Extra client settings (e.g. credentials) merged into the one made from the location. */
+  clientConfig?: Partial<S3ClientConfig>;
+}
+
+export function createS3Client(loc: S3Location, extra: Partial<S3ClientConfig> = {}): S3Client {
+  return new S3Client({
+    region: loc.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...(loc.endpoint ? { endpoint: loc.endpoint } : {}),
+    ...(loc.pathStyle !== undefined ? { forcePathStyle: loc.pathStyle } : {}),
+    credentials: fromNodeProviderChain(loc.profile ? { profile: loc.profile } : {}),
+    maxAttempts: 1,
+    ...extra,
+  });
+}
+
+export class S3Store implements ObjectStore {
+  readonly properties: StoreProperties;
+  readonly client: S3Client;
+  private readonly prefix: string;
+
+  constructor(
+    readonly location: S3Location,
+    opts: S3StoreOptions = {},
+  ) {
+    this.client = opts.client ?? createS3Client(location, opts.clientConfig);
+    this.prefix = location.prefix ? `${location.prefix}/` : '';
+    this.properties = { kind: 's3', location: describeS3Location(location) };
+  }
+
+  private k(key: string): string {
+    assertValidKey(key);
+    return this.prefix + key;
+  }
+
+  async put(key: string, data: Buffer | readonly Buffer[]): Promise<void> {
+    const Key = this.k(key);
+    const body = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
+    const StorageClass = key.startsWith('data/') ? this.location.storageClass : undefined;
+    try {
+      if (body.length > MULTIPART_THRESHOLD) {
+        const upload = new Upload({
+          client: this.client,
+          params: { Bucket: this.location.bucket, Key, Body: body, StorageClass },
+          partSize: PART_SIZE,
+          queueSize: 2,
+          leavePartsOnError: false,
+        });
+        await upload.done();
+      } else {
+        // Content-MD5 lets S3 reject a body damaged in transit (BadDigest) on every service.
+        const ContentMD5 = createHash('md5').update(body).digest('base64');
+        await this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key, Body: body, ContentMD5, StorageClass }));
+      }
+    } catch (err) {
+      throw mapS3Error(err, { action: 's3:PutObject', key, location: this.properties.location });
+    }
+  }
+
+  async get(key: string, range?: ByteRange, into?: Buffer): Promise<Buffer> {
+    const Key = this.k(key);
+    if (range && range.length === 0) return Buffer.alloc(0);
+    try {
+      const r = await this.client.send(
+        new GetObjectCommand({ Bucket: this.location.bucket, Key, ...(range ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {}) }),
+      );
+      const expected = range ? range.length : r.ContentLength;
+      const buf = await readBody(r.Body as Readable, expected, into);
+      if (range && buf.length !== range.length) {
+        throw new DeskVaultError('INTEGRITY', `${key} is shorter than expected (wanted bytes ${range.offset}–${range.offset + range.length})`, { key });
+      }
+      return buf;
+    } catch (err) {
+      if (isInvalidRange(err)) {
+        throw new DeskVaultError('INTEGRITY', `${key} is shorter than expected (wanted bytes ${range!.offset}–${range!.offset + range!.length})`, { key });
+      }
+      throw mapS3Error(err, { action: 's3:GetObject', key, location: this.properties.location });
+    }
+  }
+
+  async head(key: string): Promise<ObjectInfo | null> {
+    try {
+      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: this.k(key) }));
+      return { key, size: r.ContentLength ?? 0 };
+    } catch (err) {
+      const mapped = mapS3Error(err, { action: 's3:GetObject', key, location: this.properties.location });
+      if (mapped instanceof DeskVaultError && mapped.code === 'NOT_FOUND') return null;
+      throw mapped;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    let ContinuationToken: string | undefined;
+    do {
+      let r;
+      try {
+        r = await this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: this.prefix + prefix, ContinuationToken }));
+      } catch (err) {
+        throw mapS3Error(err, { action: 's3:ListBucket', key: prefix, location: this.properties.location });
+      }
+      for (const o of r.Contents ?? []) {
+        if (!o.Key) continue;
+        const key = o.Key.slice(this.prefix.length);
+        if (key.split('/').some((part) => part.startsWith('.'))) continue;
+        yield { key, size: o.Size ?? 0 };
+      }
+      ContinuationToken = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key: this.k(key) }));
+    } catch (err) {
+      const mapped = mapS3Error(err, { action: 's3:DeleteObject', key, location: this.properties.location });
+      if (mapped instanceof DeskVaultError && mapped.code === 'NOT_FOUND') return;
+      throw mapped;
+    }
+  }
+}
+
+async function readBody(body: Readable, expected: number | undefined, into?: Buffer): Promise<Buffer> {
+  if (expected !== undefined && into && into.length >= expected) {
+    let pos = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      if (pos + chunk.length > into.length) throw new DeskVaultError('INTEGRITY', 'the object is longer than its announced size', {});
+      chunk.copy(into, pos);
+      pos += chunk.length;
+    }
+    return into.subarray(0, pos);
+  }
+  const parts: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer>) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+function isInvalidRange(err: unknown): boolean {
+  const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'InvalidRange' || e?.Code === 'InvalidRange' || e?.$metadata?.httpStatusCode === 416;
+}
