@@ -8,6 +8,7 @@ import {
   estimateBackup,
   initVault,
   openVault,
+  opensWithKms,
   parseDuration,
   parseSize,
   type RecoveryPoint,
@@ -43,9 +44,16 @@ function locationOf(o: VaultOpts): string {
   return loc;
 }
 
+/**
+ * Opens the vault: with the passphrase when one is given (DESKVAULT_PASSWORD or --password-file);
+ * otherwise through its AWS KMS key if it has one; otherwise by asking (or exit 2 with how to).
+ */
 async function open(o: VaultOpts): Promise<{ session: VaultSession; openMs: number }> {
   const location = locationOf(o);
-  const password = await readSecret({ env: 'DESKVAULT_PASSWORD', file: o.passwordFile, fileFlag: '--password-file', prompt: `Passphrase for ${location}` });
+  const given = o.passwordFile !== undefined || !!process.env.DESKVAULT_PASSWORD;
+  const password = given || !(await opensWithKms(location))
+    ? await readSecret({ env: 'DESKVAULT_PASSWORD', file: o.passwordFile, fileFlag: '--password-file', prompt: `Passphrase for ${location}` })
+    : null;
   const t = Date.now();
   const session = await openVault(location, password);
   return { session, openMs: Date.now() - t };
@@ -68,22 +76,31 @@ function count(v: string): number {
 
 export function registerVaultCommands(program: Command): void {
   vaultCommand(program, 'init', 'create a new vault')
+    .option('--kms-key <key>', 'hold the vault key in AWS KMS (key id, ARN or alias); a passphrase, if given too, becomes the recovery slot')
     .option('--copy-params-from <location>', 'share chunking with another vault so copies between them deduplicate')
     .option('--from-password-file <file>', 'passphrase of the --copy-params-from vault (default: $DESKVAULT_FROM_PASSWORD)')
     .option('--json', 'print the result as JSON')
-    .action(async (o: VaultOpts & { copyParamsFrom?: string; fromPasswordFile?: string }) => {
+    .action(async (o: VaultOpts & { kmsKey?: string; copyParamsFrom?: string; fromPasswordFile?: string }) => {
       const location = locationOf(o);
       let base: VaultSession | undefined;
       if (o.copyParamsFrom) {
-        const pw = await readSecret({ env: 'DESKVAULT_FROM_PASSWORD', file: o.fromPasswordFile, fileFlag: '--from-password-file', prompt: `Passphrase for ${o.copyParamsFrom}` });
+        const fromGiven = o.fromPasswordFile !== undefined || !!process.env.DESKVAULT_FROM_PASSWORD;
+        const pw = fromGiven || !(await opensWithKms(o.copyParamsFrom))
+          ? await readSecret({ env: 'DESKVAULT_FROM_PASSWORD', file: o.fromPasswordFile, fileFlag: '--from-password-file', prompt: `Passphrase for ${o.copyParamsFrom}` })
+          : null;
         base = await openVault(o.copyParamsFrom, pw);
       }
-      const password = await readSecret({ env: 'DESKVAULT_PASSWORD', file: o.passwordFile, fileFlag: '--password-file', prompt: 'New passphrase', confirm: true });
-      const s = await initVault(location, password, { copyParamsFrom: base });
-      if (o.json) out({ id: s.id, location, copiedParamsFrom: o.copyParamsFrom ?? null });
+      // With a KMS key, a passphrase is optional (the recovery slot); without, it is required.
+      const passphraseGiven = o.passwordFile !== undefined || !!process.env.DESKVAULT_PASSWORD;
+      const passphrase = !o.kmsKey || passphraseGiven
+        ? await readSecret({ env: 'DESKVAULT_PASSWORD', file: o.passwordFile, fileFlag: '--password-file', prompt: 'New passphrase', confirm: true })
+        : undefined;
+      const s = await initVault(location, { passphrase, kmsKey: o.kmsKey }, { copyParamsFrom: base });
+      if (o.json) out({ id: s.id, location, kmsKey: o.kmsKey ?? null, recoveryPassphrase: !!passphrase, copiedParamsFrom: o.copyParamsFrom ?? null });
       else {
-        say(`created vault ${s.id} at ${location}`);
-        say('Keep the passphrase safe: without it (or another key slot) the data cannot be recovered.');
+        say(`created vault ${s.id} at ${location}${o.kmsKey ? ` with its key held by AWS KMS (${o.kmsKey})` : ''}`);
+        if (o.kmsKey && !passphrase) say('No recovery passphrase: if access to the KMS key is lost, so is the data. Add one now: deskvault key add');
+        else say('Keep the passphrase safe: without it (or another key slot) the data cannot be recovered.');
       }
     });
 
@@ -281,13 +298,15 @@ export function registerVaultCommands(program: Command): void {
       for (const k of keys) rows.push([k.id === session.openedSlotId ? '*' : '', k.id, k.kind, formatLocalTime(k.created), k.kdf]);
       process.stdout.write(`${table(rows)}\n`);
     });
-  vaultCommand(key, 'add', 'add a passphrase key slot')
+  vaultCommand(key, 'add', 'add a key slot: a passphrase, or with --kms-key an AWS KMS key')
     .option('--new-password-file <file>', 'read the new passphrase from FILE (default: $DESKVAULT_NEW_PASSWORD, else a prompt)')
+    .option('--kms-key <key>', 'add a slot held by this AWS KMS key (id, ARN or alias) instead of a passphrase')
     .option('--json', 'print the result as JSON')
-    .action(async (o: VaultOpts & { newPasswordFile?: string }) => {
+    .action(async (o: VaultOpts & { newPasswordFile?: string; kmsKey?: string }) => {
       const { session } = await open(o);
-      const pw = await readSecret({ env: 'DESKVAULT_NEW_PASSWORD', file: o.newPasswordFile, fileFlag: '--new-password-file', prompt: 'New passphrase', confirm: true });
-      const k = await session.addKey(pw);
+      const k = o.kmsKey
+        ? await session.addKmsKey(o.kmsKey)
+        : await session.addKey(await readSecret({ env: 'DESKVAULT_NEW_PASSWORD', file: o.newPasswordFile, fileFlag: '--new-password-file', prompt: 'New passphrase', confirm: true }));
       if (o.json) out(k);
       else say(`added key slot ${k.id}`);
     });

@@ -42,15 +42,24 @@ export function estimateBackup(paths: string[], excludes: string[] | undefined, 
   return estimateTotals(paths, excludes && excludes.length > 0 ? createPathMatcher(excludes) : undefined, budgetMs);
 }
 
-export async function initVault(location: string, passphrase: string, opts: { copyParamsFrom?: VaultSession } = {}): Promise<VaultSession> {
+/** Creates a vault with a passphrase slot, an AWS KMS slot, or both (KMS + recovery passphrase). */
+export async function initVault(location: string, keys: { passphrase?: string; kmsKey?: string }, opts: { copyParamsFrom?: VaultSession } = {}): Promise<VaultSession> {
   const store = openStore(location);
-  const vault = await Vault.init(store, { passphrase, copyParamsFrom: opts.copyParamsFrom?.vault });
+  const vault = await Vault.init(store, { ...keys, copyParamsFrom: opts.copyParamsFrom?.vault });
   return new VaultSession(vault, location);
 }
 
-export async function openVault(location: string, passphrase: string): Promise<VaultSession> {
+/** Opens with the passphrase, or — given null — through the vault's AWS KMS key slots. */
+export async function openVault(location: string, passphrase: string | null): Promise<VaultSession> {
   const store = openStore(location);
   return new VaultSession(await Vault.open(store, passphrase), location);
+}
+
+/** Whether the vault at `location` can open without a passphrase (it has an AWS KMS slot). */
+export async function opensWithKms(location: string): Promise<boolean> {
+  const store = openStore(location);
+  await Vault.readConfig(store);
+  return (await Vault.slotKinds(store)).has('kms');
 }
 
 /** Reads the config only (no key needed): tells whether a location holds a vault. */
@@ -160,6 +169,10 @@ export class VaultSession {
 
   async addKey(passphrase: string): Promise<KeySlotSummary> {
     return summarizeSlot(await this.vault.addPassphraseSlot(passphrase));
+  }
+
+  async addKmsKey(keyId: string): Promise<KeySlotSummary> {
+    return summarizeSlot(await this.vault.addKmsSlot(keyId));
   }
 
   async removeKey(slotId: string): Promise<void> {

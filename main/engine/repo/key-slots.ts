@@ -8,6 +8,7 @@ import { chooseScryptCost, deriveKey, type ScryptParams } from '../crypto/kdf.js
 import { decrypt, encrypt } from '../crypto/sealer.js';
 import { CODEC_NONE } from '../crypto/codec.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { openKmsSlot, type KmsOptions, type KmsSlot } from '../keys/kms-slots.js';
 
 export interface MasterKeys {
   encryptionKey: Buffer;
@@ -15,7 +16,7 @@ export interface MasterKeys {
   chunkerSeed: Buffer;
 }
 
-export interface KeySlot {
+export interface PassphraseSlot {
   version: 1;
   id: string;
   kind: 'passphrase';
@@ -24,11 +25,15 @@ export interface KeySlot {
   wrapped: string;
 }
 
+export type KeySlot = PassphraseSlot | KmsSlot;
+
 export interface KeySlotSummary {
   id: string;
   kind: string;
   created: string;
+  /** How the slot is opened: the KDF of a passphrase slot, the KMS key of a KMS slot. */
   kdf: string;
+  kmsKey?: string;
 }
 
 export function newMasterKeys(copyFrom?: MasterKeys): MasterKeys {
@@ -43,7 +48,7 @@ function slotAad(vaultId: string): Buffer {
   return Buffer.from(`deskvault-key-slot:${vaultId}`);
 }
 
-function encodeKeys(keys: MasterKeys): Buffer {
+export function encodeKeys(keys: MasterKeys): Buffer {
   return Buffer.from(
     JSON.stringify({
       version: 1,
@@ -54,7 +59,7 @@ function encodeKeys(keys: MasterKeys): Buffer {
   );
 }
 
-function decodeKeys(bytes: Buffer): MasterKeys {
+export function decodeKeys(bytes: Buffer): MasterKeys {
   const j = JSON.parse(bytes.toString('utf8')) as Record<string, string>;
   const keys = {
     encryptionKey: Buffer.from(j.encryptionKey, 'base64'),
@@ -67,13 +72,13 @@ function decodeKeys(bytes: Buffer): MasterKeys {
   return keys;
 }
 
-export async function createPassphraseSlot(store: ObjectStore, vaultId: string, keys: MasterKeys, passphrase: string, now = new Date()): Promise<KeySlot> {
+export async function createPassphraseSlot(store: ObjectStore, vaultId: string, keys: MasterKeys, passphrase: string, now = new Date()): Promise<PassphraseSlot> {
   if (!passphrase) throw new DeskVaultError('INVALID_INPUT', 'the passphrase must not be empty');
   const cost = chooseScryptCost();
   const kdf: ScryptParams = { algorithm: 'scrypt', ...cost, salt: randomBytes(32).toString('base64') };
   const kek = await deriveKey(passphrase, kdf);
   const wrapped = encrypt(kek, CODEC_NONE, encodeKeys(keys), slotAad(vaultId));
-  const slot: KeySlot = { version: 1, id: randomBytes(8).toString('hex'), kind: 'passphrase', created: now.toISOString(), kdf, wrapped: wrapped.toString('base64') };
+  const slot: PassphraseSlot = { version: 1, id: randomBytes(8).toString('hex'), kind: 'passphrase', created: now.toISOString(), kdf, wrapped: wrapped.toString('base64') };
   await store.put(`keys/${slot.id}`, Buffer.from(JSON.stringify(slot, null, 2)));
   return slot;
 }
@@ -93,13 +98,14 @@ export async function listSlots(store: ObjectStore): Promise<KeySlot[]> {
 }
 
 export function summarizeSlot(slot: KeySlot): KeySlotSummary {
+  if (slot.kind === 'kms') return { id: slot.id, kind: slot.kind, created: slot.created, kdf: `AWS KMS ${slot.keyArn}`, kmsKey: slot.keyArn };
   return { id: slot.id, kind: slot.kind, created: slot.created, kdf: `${slot.kdf.algorithm} N=${slot.kdf.N} r=${slot.kdf.r} p=${slot.kdf.p}` };
 }
 
 /** Tries every passphrase slot; returns the keys and the slot that opened them. */
 export async function openWithPassphrase(store: ObjectStore, vaultId: string, passphrase: string): Promise<{ keys: MasterKeys; slot: KeySlot }> {
-  const slots = (await listSlots(store)).filter((s) => s.kind === 'passphrase');
-  if (slots.length === 0) throw new DeskVaultError('INTEGRITY', 'the vault has no passphrase key slot', {});
+  const slots = (await listSlots(store)).filter((s): s is PassphraseSlot => s.kind === 'passphrase');
+  if (slots.length === 0) throw new DeskVaultError('WRONG_PASSWORD', 'this vault has no passphrase key slot; it opens with its AWS KMS key (give no passphrase)', {});
   // Slots with the same KDF parameters and salt share one derivation (rare; keeps opening to ~1 KDF).
   for (const slot of slots) {
     const kek = await deriveKey(passphrase, slot.kdf);
@@ -112,6 +118,23 @@ export async function openWithPassphrase(store: ObjectStore, vaultId: string, pa
     }
   }
   throw new DeskVaultError('WRONG_PASSWORD', 'wrong passphrase: no key slot of this vault opens with it', {});
+}
+
+/** Opens the vault through its KMS slots (the first that KMS lets this caller decrypt). */
+export async function openWithKms(store: ObjectStore, vaultId: string, opts: KmsOptions = {}): Promise<{ keys: MasterKeys; slot: KeySlot }> {
+  const slots = (await listSlots(store)).filter((s): s is KmsSlot => s.kind === 'kms');
+  if (slots.length === 0) {
+    throw new DeskVaultError('PASSWORD_REQUIRED', 'this vault opens with a passphrase: set DESKVAULT_PASSWORD, pass --password-file FILE, or run in a terminal to be asked', {});
+  }
+  let firstError: unknown;
+  for (const slot of slots) {
+    try {
+      return { keys: decodeKeys(await openKmsSlot(slot, vaultId, opts)), slot };
+    } catch (err) {
+      firstError ??= err;
+    }
+  }
+  throw firstError;
 }
 
 export async function removeSlot(store: ObjectStore, slotId: string): Promise<void> {

@@ -14,13 +14,18 @@ import { listPrunePlans } from './pack-inventory.js';
 import { ChunkIndex } from './chunk-index.js';
 import { newConfig, parseConfig, type VaultConfig } from './config.js';
 import { decodeIndex, encodeIndex, type IndexEntry, type IndexFile } from './index-file.js';
-import { createPassphraseSlot, newMasterKeys, openWithPassphrase, type KeySlot, type MasterKeys } from './key-slots.js';
+import { createKmsSlot, type KmsOptions } from '../keys/kms-slots.js';
+import { createPassphraseSlot, encodeKeys, listSlots, newMasterKeys, openWithKms, openWithPassphrase, type KeySlot, type MasterKeys } from './key-slots.js';
 import { decodeHeader, PACK_HEADER_AAD, PACK_TRAILER, packKey, parseTrailer, type PackEntry } from './pack-format.js';
 import type { RecoveryPoint } from './point.js';
 import { decodeTree, type Tree } from './tree.js';
 
 export interface InitOptions {
-  passphrase: string;
+  /** A passphrase slot (with a KMS key: the recovery slot). At least one of passphrase and kmsKey. */
+  passphrase?: string;
+  /** An AWS KMS key (id, ARN or alias) that holds the vault's key. */
+  kmsKey?: string;
+  kms?: KmsOptions;
   chunker?: ChunkerParams;
   packSize?: number;
   zstdLevel?: number;
@@ -72,9 +77,12 @@ export class Vault {
     const base = opts.copyParamsFrom;
     const config = newConfig({ chunker: opts.chunker ?? base?.config.chunker, packSize: opts.packSize, zstdLevel: opts.zstdLevel });
     const keys = newMasterKeys(base?.keys);
-    // Slot first, config last: a vault without config is not a vault, so a crash in between leaves
+    if (!opts.passphrase && !opts.kmsKey) throw new DeskVaultError('USAGE', 'a new vault needs a passphrase or an AWS KMS key', {});
+    // Slots first, config last: a vault without config is not a vault, so a crash in between leaves
     // nothing that could be mistaken for a usable vault and `init` can simply run again.
-    const slot = await createPassphraseSlot(store, config.id, keys, opts.passphrase);
+    let slot: KeySlot | null = null;
+    if (opts.kmsKey) slot = await createKmsSlot(store, config.id, encodeKeys(keys), opts.kmsKey, opts.kms);
+    if (opts.passphrase) slot = (await createPassphraseSlot(store, config.id, keys, opts.passphrase)) ?? slot;
     await store.put('config', Buffer.from(JSON.stringify(config, null, 2)));
     return Vault.build(store, config, keys, slot);
   }
@@ -92,10 +100,21 @@ export class Vault {
     return parseConfig(bytes, store.properties.location);
   }
 
-  static async open(store: ObjectStore, passphrase: string): Promise<Vault> {
+  /** Opens with a passphrase if one is given, else through the vault's AWS KMS slots. */
+  static async open(store: ObjectStore, passphrase: string | null, kms: KmsOptions = {}): Promise<Vault> {
     const config = await Vault.readConfig(store);
-    const { keys, slot } = await openWithPassphrase(store, config.id, passphrase);
+    const { keys, slot } = passphrase !== null ? await openWithPassphrase(store, config.id, passphrase) : await openWithKms(store, config.id, kms);
     return Vault.build(store, config, keys, slot);
+  }
+
+  /** The kinds of key slot the vault at `store` has (no secret needed): tells a caller what to ask for. */
+  static async slotKinds(store: ObjectStore): Promise<Set<string>> {
+    return new Set((await listSlots(store)).map((s) => s.kind));
+  }
+
+  /** Adds an AWS KMS slot holding the same master keys (e.g. to rotate to a new KMS key). */
+  addKmsSlot(keyId: string, kms: KmsOptions = {}): Promise<KeySlot> {
+    return createKmsSlot(this.store, this.config.id, encodeKeys(this.keys), keyId, kms);
   }
 
   private static async build(store: ObjectStore, config: VaultConfig, keys: MasterKeys, slot: KeySlot | null): Promise<Vault> {

@@ -1,0 +1,125 @@
+/**
+ * AWS KMS key slots (envelope encryption). Adding a slot asks KMS for a data key
+ * (GenerateDataKey, AES_256) under an encryption context that holds the vault's permanent id —
+ * never its name or location, so a moved or adopted vault still opens. The plaintext data key
+ * wraps the vault's master key material (AES-256-GCM, as a passphrase slot does) and is dropped;
+ * the slot stores only KMS's encrypted copy. Opening asks KMS to Decrypt it. Rotation to another
+ * KMS key = add a slot under the new key, remove the old slot; no data is rewritten.
+ */
+import { randomBytes } from 'node:crypto';
+import { DecryptCommand, DescribeKeyCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DeskVaultError } from '../../core/errors.js';
+import { CODEC_NONE } from '../crypto/codec.js';
+import { decrypt, encrypt } from '../crypto/sealer.js';
+import type { ObjectStore } from '../storage/object-store.js';
+
+export interface KmsSlot {
+  version: 1;
+  id: string;
+  kind: 'kms';
+  created: string;
+  /** The key as given (id, ARN or alias) and its ARN as KMS resolved it. */
+  keyId: string;
+  keyArn: string;
+  /** KMS's encrypted data key (CiphertextBlob), base64. */
+  encryptedDataKey: string;
+  wrapped: string;
+}
+
+export interface KmsOptions {
+  client?: KMSClient;
+  region?: string;
+  profile?: string;
+}
+
+export function encryptionContext(vaultId: string): Record<string, string> {
+  return { 'deskvault:vault-id': vaultId };
+}
+
+function slotAad(vaultId: string): Buffer {
+  return Buffer.from(`deskvault-key-slot:${vaultId}`);
+}
+
+export function createKmsClient(opts: KmsOptions = {}): KMSClient {
+  // Endpoints resolve the standard way (AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, profiles).
+  return opts.client ?? new KMSClient({ region: opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', ...(opts.profile ? { profile: opts.profile } : {}) });
+}
+
+/** Wraps `material` (the vault's master key material, serialised) in a new KMS slot. */
+export async function createKmsSlot(store: ObjectStore, vaultId: string, material: Buffer, keyId: string, opts: KmsOptions = {}): Promise<KmsSlot> {
+  const kms = createKmsClient(opts);
+  let keyArn: string;
+  let dataKey: Uint8Array;
+  let encryptedDataKey: Uint8Array;
+  try {
+    const described = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
+    keyArn = described.KeyMetadata?.Arn ?? keyId;
+    if (described.KeyMetadata && described.KeyMetadata.Enabled === false) {
+      throw new DeskVaultError('ACCESS_DENIED', `the KMS key ${keyId} is disabled; enable it or choose another key`, { keyId, permission: null });
+    }
+    const dk = await kms.send(new GenerateDataKeyCommand({ KeyId: keyArn, KeySpec: 'AES_256', EncryptionContext: encryptionContext(vaultId) }));
+    if (!dk.Plaintext || !dk.CiphertextBlob) throw new DeskVaultError('INTEGRITY', 'KMS returned no data key', { keyId });
+    dataKey = dk.Plaintext;
+    encryptedDataKey = dk.CiphertextBlob;
+  } catch (err) {
+    throw mapKmsError(err, keyId, 'kms:GenerateDataKey');
+  }
+  const kek = Buffer.from(dataKey);
+  const wrapped = encrypt(kek, CODEC_NONE, material, slotAad(vaultId));
+  kek.fill(0);
+  const slot: KmsSlot = {
+    version: 1,
+    id: randomBytes(8).toString('hex'),
+    kind: 'kms',
+    created: new Date().toISOString(),
+    keyId,
+    keyArn,
+    encryptedDataKey: Buffer.from(encryptedDataKey).toString('base64'),
+    wrapped: wrapped.toString('base64'),
+  };
+  await store.put(`keys/${slot.id}`, Buffer.from(JSON.stringify(slot, null, 2)));
+  return slot;
+}
+
+/** Asks KMS to decrypt the slot's data key and unwraps the master key material with it. */
+export async function openKmsSlot(slot: KmsSlot, vaultId: string, opts: KmsOptions = {}): Promise<Buffer> {
+  const kms = createKmsClient(opts);
+  let plaintext: Uint8Array | undefined;
+  try {
+    const r = await kms.send(
+      new DecryptCommand({ CiphertextBlob: Buffer.from(slot.encryptedDataKey, 'base64'), KeyId: slot.keyArn, EncryptionContext: encryptionContext(vaultId) }),
+    );
+    plaintext = r.Plaintext;
+  } catch (err) {
+    throw mapKmsError(err, slot.keyId, 'kms:Decrypt');
+  }
+  if (!plaintext) throw new DeskVaultError('INTEGRITY', 'KMS returned no plaintext', { keyId: slot.keyId });
+  const kek = Buffer.from(plaintext);
+  try {
+    return decrypt(kek, Buffer.from(slot.wrapped, 'base64'), slotAad(vaultId), `key slot ${slot.id}`).subarray(1);
+  } finally {
+    kek.fill(0);
+  }
+}
+
+/** KMS failures as one clear sentence each, naming the permission where one is missing. */
+export function mapKmsError(err: unknown, keyId: string, action: string): unknown {
+  if (err instanceof DeskVaultError) return err;
+  const name = (err as { name?: string })?.name ?? '';
+  const data = { keyId, action, awsError: name || null };
+  switch (name) {
+    case 'AccessDeniedException':
+      return new DeskVaultError('ACCESS_DENIED', `access denied: the AWS credentials in use lack ${action} on the KMS key ${keyId}`, { ...data, permission: action }, { cause: err });
+    case 'DisabledException':
+      return new DeskVaultError('ACCESS_DENIED', `the KMS key ${keyId} is disabled; enable it to open this vault (or use its recovery passphrase)`, data, { cause: err });
+    case 'KMSInvalidStateException':
+      return new DeskVaultError('ACCESS_DENIED', `the KMS key ${keyId} cannot be used in its current state (pending deletion or import?); cancel the deletion or use the recovery passphrase`, data, { cause: err });
+    case 'NotFoundException':
+      return new DeskVaultError('NOT_FOUND', `the KMS key ${keyId} does not exist in this account and region`, data, { cause: err });
+    case 'InvalidCiphertextException':
+    case 'IncorrectKeyException':
+      return new DeskVaultError('INTEGRITY', `KMS refused this vault's wrapped key (wrong key, or the vault id in the encryption context does not match); the key slot cannot be opened`, data, { cause: err });
+    default:
+      return new DeskVaultError('IO', `${action} failed for the KMS key ${keyId}: ${name ? `${name}: ` : ''}${(err as Error)?.message ?? String(err)}`, data, { cause: err });
+  }
+}
