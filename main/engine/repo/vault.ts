@@ -77,12 +77,13 @@ export class Vault {
     const base = opts.copyParamsFrom;
     const config = newConfig({ chunker: opts.chunker ?? base?.config.chunker, packSize: opts.packSize, zstdLevel: opts.zstdLevel });
     const keys = newMasterKeys(base?.keys);
-    if (!opts.passphrase && !opts.kmsKey) throw new DeskVaultError('USAGE', 'a new vault needs a passphrase or an AWS KMS key', {});
+    if (opts.passphrase === undefined && !opts.kmsKey) throw new DeskVaultError('USAGE', 'a new vault needs a passphrase or an AWS KMS key', {});
+    if (opts.passphrase === '') throw new DeskVaultError('INVALID_INPUT', 'the passphrase must not be empty', {});
     // Slots first, config last: a vault without config is not a vault, so a crash in between leaves
     // nothing that could be mistaken for a usable vault and `init` can simply run again.
     let slot: KeySlot | null = null;
     if (opts.kmsKey) slot = await createKmsSlot(store, config.id, encodeKeys(keys), opts.kmsKey, opts.kms);
-    if (opts.passphrase) slot = (await createPassphraseSlot(store, config.id, keys, opts.passphrase)) ?? slot;
+    if (opts.passphrase !== undefined) slot = await createPassphraseSlot(store, config.id, keys, opts.passphrase);
     await store.put('config', Buffer.from(JSON.stringify(config, null, 2)));
     return Vault.build(store, config, keys, slot);
   }
