@@ -15,6 +15,7 @@ import {
   type RetentionPolicy,
   type VaultSession,
 } from '../service/vault-service.js';
+import { doctor } from '../service/doctor.js';
 import { formatBytes, formatDuration, formatLocalTime, table } from './format.js';
 import { createProgress } from './progress.js';
 import { readSecret } from './secrets.js';
@@ -316,6 +317,28 @@ export function registerVaultCommands(program: Command): void {
       const { session } = await open(o);
       await session.removeKey(id);
       say(`removed key slot ${id}`);
+    });
+
+  program
+    .command('doctor')
+    .description('test every right the vault location needs (S3, KMS) and name any that is missing')
+    .option('--vault <location>', 'vault folder or s3:// location (default: $DESKVAULT_VAULT)')
+    .option('--print-policy', 'print the IAM policy this vault needs (S3)')
+    .option('--json', 'print the result as JSON')
+    .option('--debug', 'print stack traces of errors')
+    .action(async (o: VaultOpts & { printPolicy?: boolean }) => {
+      const r = await doctor(locationOf(o));
+      if (o.json) out(r);
+      else if (o.printPolicy && r.policy) out(r.policy);
+      else {
+        say(r.vault ? `vault ${r.vault.id} (format ${r.vault.version}) at ${r.location}` : `no vault (yet) at ${r.location}`);
+        const rows = [['Right', 'Status', 'Needed to']];
+        for (const c of r.checks) rows.push([c.permission, c.ok ? 'ok' : c.message === 'missing' ? 'MISSING' : `FAILED: ${c.message}`, c.feature]);
+        process.stdout.write(`${table(rows)}\n`);
+        const missing = r.checks.filter((c) => !c.ok).map((c) => c.permission);
+        process.stdout.write(missing.length ? `missing or failing: ${missing.join(', ')}\n` : 'every right this vault needs is granted\n');
+      }
+      if (!r.ok) process.exitCode = 1;
     });
 
   const repair = program.command('repair').description('repair vault metadata');

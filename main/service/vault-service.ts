@@ -4,6 +4,9 @@
  * Plans, schedules, jobs and the catalog grow here later; the edges keep calling this layer only.
  */
 import { DeskVaultError } from '../core/errors.js';
+import { probeS3Permissions } from '../engine/storage/s3/s3-doctor.js';
+import { isS3Location, parseS3Location } from '../engine/storage/s3/s3-location.js';
+import { S3Store } from '../engine/storage/s3/s3-store.js';
 import { backup, type BackupOptions, type BackupResult } from '../engine/backup/backup.js';
 import { estimateTotals } from '../engine/backup/estimate.js';
 import { check, type CheckOptions, type CheckResult } from '../engine/check/check.js';
@@ -45,6 +48,15 @@ export function estimateBackup(paths: string[], excludes: string[] | undefined, 
 /** Creates a vault with a passphrase slot, an AWS KMS slot, or both (KMS + recovery passphrase). */
 export async function initVault(location: string, keys: { passphrase?: string; kmsKey?: string }, opts: { copyParamsFrom?: VaultSession } = {}): Promise<VaultSession> {
   const store = openStore(location);
+  if (isS3Location(location)) {
+    // Preflight: every right the vault will need, named, before anything is written.
+    const missing = (await probeS3Permissions(new S3Store(parseS3Location(location)))).filter((r) => !r.ok);
+    if (missing.length > 0) {
+      throw new DeskVaultError('ACCESS_DENIED', `the AWS credentials in use lack ${missing.map((m) => m.permission).join(', ')} on ${location.split('?')[0]}; run \`deskvault doctor --print-policy\` for the policy to grant`, {
+        permissions: missing.map((m) => m.permission),
+      });
+    }
+  }
   const vault = await Vault.init(store, { ...keys, copyParamsFrom: opts.copyParamsFrom?.vault });
   return new VaultSession(vault, location);
 }

@@ -123,3 +123,22 @@ export function mapKmsError(err: unknown, keyId: string, action: string): unknow
       return new DeskVaultError('IO', `${action} failed for the KMS key ${keyId}: ${name ? `${name}: ` : ''}${(err as Error)?.message ?? String(err)}`, data, { cause: err });
   }
 }
+
+/** Tries each KMS right the slot's key needs; reports missing ones by IAM name. */
+export async function probeKmsPermissions(slot: KmsSlot, vaultId: string, opts: KmsOptions = {}): Promise<{ permission: string; ok: boolean; message?: string }[]> {
+  const kms = createKmsClient(opts);
+  const out: { permission: string; ok: boolean; message?: string }[] = [];
+  const attempt = async (permission: string, fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      await fn();
+      out.push({ permission, ok: true });
+    } catch (err) {
+      const mapped = mapKmsError(err, slot.keyId, permission) as DeskVaultError;
+      out.push({ permission, ok: false, message: mapped.code === 'ACCESS_DENIED' && mapped.data.permission ? 'missing' : mapped.message });
+    }
+  };
+  await attempt('kms:DescribeKey', () => kms.send(new DescribeKeyCommand({ KeyId: slot.keyArn })));
+  await attempt('kms:GenerateDataKey', () => kms.send(new GenerateDataKeyCommand({ KeyId: slot.keyArn, KeySpec: 'AES_256', EncryptionContext: encryptionContext(vaultId) })));
+  await attempt('kms:Decrypt', () => openKmsSlot(slot, vaultId, opts));
+  return out;
+}

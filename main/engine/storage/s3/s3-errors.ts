@@ -57,6 +57,9 @@ export function mapS3Error(err: unknown, ctx: { action: string; key: string; loc
   if (name === 'InvalidObjectState') {
     return new DeskVaultError('INTEGRITY', `${where} is in an archive storage class and must be restored (thawed) before it can be read`, { ...data, retryable: false }, { cause: err });
   }
+  if (name === 'NotImplemented' || name === 'MethodNotAllowed' || status === 501) {
+    return new DeskVaultError('IO', `${ctx.location} does not support ${ctx.action} (${name || `HTTP ${status}`}); this S3-compatible service lacks a feature DeskVault uses`, { ...data, retryable: false }, { cause: err });
+  }
   const netCode = e.code ?? (err as { cause?: { code?: string } })?.cause?.code;
   if (RETRYABLE_NAMES.has(name) || (status !== undefined && status >= 500) || (netCode && RETRYABLE_NET.has(netCode))) {
     const what = netCode ? `cannot reach ${ctx.location} (${netCode})` : `${ctx.location} answered ${name || `HTTP ${status}`}`;

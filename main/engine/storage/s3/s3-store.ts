@@ -34,8 +34,18 @@ export interface S3StoreOptions {
   clientConfig?: Partial<S3ClientConfig>;
 }
 
+/**
+ * Time a request may take before it counts as stalled and is retried: 60 s covers a 16 MiB pack on
+ * a slow uplink; DESKVAULT_S3_TIMEOUT_MS overrides it (tests use a short one).
+ */
+export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.DESKVAULT_S3_TIMEOUT_MS);
+  return Number.isFinite(v) && v > 0 ? v : 60_000;
+}
+
 export function createS3Client(loc: S3Location, extra: Partial<S3ClientConfig> = {}): S3Client {
   return new S3Client({
+    requestHandler: { requestTimeout: requestTimeoutMs(), connectionTimeout: 10_000 },
     region: loc.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(loc.endpoint ? { endpoint: loc.endpoint } : {}),
     ...(loc.pathStyle !== undefined ? { forcePathStyle: loc.pathStyle } : {}),

@@ -1,0 +1,66 @@
+/**
+ * `deskvault doctor`: what a location lets this machine do, right by right. For S3 every right in
+ * the permissions table is probed and a missing one is named by its IAM name; for a KMS-keyed
+ * vault, each KMS key's rights too. For a folder, reading, writing and deleting are tried.
+ */
+import { randomBytes } from 'node:crypto';
+import { isDeskVaultError } from '../core/errors.js';
+import { probeKmsPermissions, type KmsSlot } from '../engine/keys/kms-slots.js';
+import { listSlots, type KeySlot } from '../engine/repo/key-slots.js';
+import { Vault } from '../engine/repo/vault.js';
+import { iamPolicy, PERMISSIONS } from '../engine/storage/s3/permissions.js';
+import { probeS3Permissions } from '../engine/storage/s3/s3-doctor.js';
+import { isS3Location, parseS3Location } from '../engine/storage/s3/s3-location.js';
+import { S3Store } from '../engine/storage/s3/s3-store.js';
+import { openStore } from './location.js';
+
+export interface DoctorReport {
+  location: string;
+  vault: { id: string; version: string } | null;
+  checks: { permission: string; ok: boolean; feature: string; message?: string }[];
+  ok: boolean;
+  /** For S3: the IAM policy this vault needs (from the same table). */
+  policy?: object;
+}
+
+export async function doctor(location: string): Promise<DoctorReport> {
+  const feature = (p: string): string => PERMISSIONS.find((x) => x.permission === p)?.feature ?? '';
+  const checks: DoctorReport['checks'] = [];
+  let vault: DoctorReport['vault'] = null;
+  let policy: object | undefined;
+  const store = openStore(location);
+  try {
+    const c = await Vault.readConfig(store);
+    vault = { id: c.id, version: `${c.version.major}.${c.version.minor}` };
+  } catch (err) {
+    if (!isDeskVaultError(err, 'VAULT_NOT_FOUND') && !isDeskVaultError(err, 'ACCESS_DENIED')) throw err;
+  }
+  if (isS3Location(location)) {
+    const loc = parseS3Location(location);
+    for (const r of await probeS3Permissions(new S3Store(loc))) checks.push({ ...r, feature: feature(r.permission) });
+    let kmsArn: string | undefined;
+    if (vault) {
+      const all: KeySlot[] = await listSlots(store).catch(() => []);
+      const slots = all.filter((s): s is KmsSlot => s.kind === 'kms');
+      for (const slot of slots) {
+        kmsArn ??= slot.keyArn;
+        for (const r of await probeKmsPermissions(slot, vault.id)) checks.push({ ...r, feature: `${feature(r.permission)} (${slot.keyId})` });
+      }
+    }
+    policy = iamPolicy(loc.bucket, loc.prefix, kmsArn);
+  } else {
+    const probe = `doctor/probe-${randomBytes(6).toString('hex')}`;
+    const step = async (permission: string, feat: string, fn: () => Promise<unknown>): Promise<void> => {
+      try {
+        await fn();
+        checks.push({ permission, ok: true, feature: feat });
+      } catch (err) {
+        checks.push({ permission, ok: false, feature: feat, message: (err as Error).message });
+      }
+    };
+    await step('write', 'write backups', () => store.put(probe, Buffer.from('probe')));
+    await step('read', 'read the vault', () => store.get(probe));
+    await step('delete', 'prune and release leases', () => store.delete(probe));
+  }
+  return { location, vault, checks, ok: checks.every((c) => c.ok), ...(policy ? { policy } : {}) };
+}
