@@ -22,6 +22,8 @@ import { Vault } from '../engine/repo/vault.js';
 import type { LoadedIndex } from '../engine/repo/vault.js';
 import { restore, type RestoreOptions, type RestoreResult } from '../engine/restore/restore.js';
 import { localPathOf, openStore } from './location.js';
+import { vaultCacheFolder } from './state-folder.js';
+import { CachingStore } from '../engine/storage/caching-store.js';
 
 export type { RecoveryPoint, TreeNode, BackupResult, CheckResult, PruneResult, RestoreResult, RetentionPolicy, RetentionDecision, KeySlotSummary, RepairIndexResult };
 export { parseSize } from '../engine/match/parse-size.js';
@@ -61,9 +63,16 @@ export async function initVault(location: string, keys: { passphrase?: string; k
   return new VaultSession(vault, location);
 }
 
-/** Opens with the passphrase, or — given null — through the vault's AWS KMS key slots. */
+/**
+ * Opens with the passphrase, or — given null — through the vault's AWS KMS key slots. A remote vault
+ * is read through the local cache of its immutable metadata (state folder, `cache/<vault id>`).
+ */
 export async function openVault(location: string, passphrase: string | null): Promise<VaultSession> {
-  const store = openStore(location);
+  let store = openStore(location);
+  if (localPathOf(location) === null) {
+    const { id } = await Vault.readConfig(store);
+    store = new CachingStore(store, vaultCacheFolder(id));
+  }
   return new VaultSession(await Vault.open(store, passphrase), location);
 }
 

@@ -19,6 +19,8 @@ export interface S3Proxy {
   /** Make `rate` of requests fail with one of `kinds`, chosen by a PRNG seeded with `seed`. */
   faults(opts: { seed: number; rate: number; kinds?: Fault[] } | null): void;
   injected: Record<Fault, number>;
+  /** Requests forwarded, by IAM action (request counts for cost and caching tests). */
+  requests: Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
   };
   const injected: Record<Fault, number> = { 'internal-error': 0, 'slow-down': 0, reset: 0, stall: 0 };
   const stalled = new Set<http.ServerResponse>();
+  const requests: Record<string, number> = {};
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
@@ -85,6 +88,7 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
       res.end();
       return;
     }
+    requests[action] = (requests[action] ?? 0) + 1;
     const fwd = http.request(
       { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
       (up) => {
@@ -106,6 +110,7 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
       state = (o?.seed ?? 1) >>> 0 || 1;
     },
     injected,
+    requests,
     close: () =>
       new Promise((resolve) => {
         for (const r of stalled) r.destroy();

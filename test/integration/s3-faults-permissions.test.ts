@@ -106,6 +106,29 @@ describe('missing permissions', () => {
   });
 });
 
+describe('the local metadata cache', () => {
+  it('browsing a point again downloads no metadata; deleting the cache only costs downloads', async () => {
+    const vault = location();
+    // Backed up from "another machine" (its own state folder), browsed from this one.
+    expectStatus(await dvAsync(vault, 'init', [], { env: { ...env(), DESKVAULT_HOME: makeTempDir('dv-home-') } }), 0);
+    expectStatus(await dvAsync(vault, 'backup', [src], { env: { ...env(), DESKVAULT_HOME: makeTempDir('dv-home-') } }), 0);
+    const home = makeTempDir('dv-home-');
+    const e = { ...env(), DESKVAULT_HOME: home };
+    const gets = async (): Promise<number> => {
+      const before = proxy.requests['s3:GetObject'] ?? 0;
+      expectStatus(await dvAsync(vault, 'ls', ['latest', src], { env: e }), 0);
+      return (proxy.requests['s3:GetObject'] ?? 0) - before;
+    };
+    const first = await gets();
+    const second = await gets();
+    // Config and key slots are always read; the index, manifest and listings come from the cache.
+    expect(second, `first ${first}, second ${second}`).toBeLessThanOrEqual(first - 3);
+    expect(fs.readdirSync(path.join(home, 'cache'))).toHaveLength(1);
+    fs.rmSync(path.join(home, 'cache'), { recursive: true });
+    expect(await gets()).toBe(first);
+  });
+});
+
 describe('network faults on ~5% of S3 requests', () => {
   it('four backups of a changing tree, restores of each and check --read-data all complete, byte-identical', async () => {
     const vault = location();
