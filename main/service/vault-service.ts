@@ -51,8 +51,9 @@ export function estimateBackup(paths: string[], excludes: string[] | undefined, 
 export async function initVault(location: string, keys: { passphrase?: string; kmsKey?: string }, opts: { copyParamsFrom?: VaultSession } = {}): Promise<VaultSession> {
   const store = openStore(location);
   if (isS3Location(location)) {
-    // Preflight: every right the vault will need, named, before anything is written.
-    const missing = (await probeS3Permissions(new S3Store(parseS3Location(location)))).filter((r) => !r.ok);
+    // Preflight: every right the vault will need, named, before anything is written. Only missing
+    // rights refuse; a feature an S3-compatible service lacks (doctor reports it) does not.
+    const missing = (await probeS3Permissions(new S3Store(parseS3Location(location)))).filter((r) => r.message === 'missing');
     if (missing.length > 0) {
       throw new DeskVaultError('ACCESS_DENIED', `the AWS credentials in use lack ${missing.map((m) => m.permission).join(', ')} on ${location.split('?')[0]}; run \`deskvault doctor --print-policy\` for the policy to grant`, {
         permissions: missing.map((m) => m.permission),
