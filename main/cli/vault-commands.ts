@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { DeskVaultError } from '../core/errors.js';
 import {
+  copyBetween,
   estimateBackup,
   initVault,
   openVault,
@@ -50,11 +51,12 @@ function locationOf(o: VaultOpts): string {
  * otherwise through its AWS KMS key if it has one; otherwise by asking (or exit 2 with how to).
  */
 async function open(o: VaultOpts): Promise<{ session: VaultSession; openMs: number }> {
-  const location = locationOf(o);
-  const given = o.passwordFile !== undefined || !!process.env.DESKVAULT_PASSWORD;
-  const password = given || !(await opensWithKms(location))
-    ? await readSecret({ env: 'DESKVAULT_PASSWORD', file: o.passwordFile, fileFlag: '--password-file', prompt: `Passphrase for ${location}` })
-    : null;
+  return openAt(locationOf(o), { env: 'DESKVAULT_PASSWORD', file: o.passwordFile, fileFlag: '--password-file' });
+}
+
+async function openAt(location: string, secret: { env: string; file?: string; fileFlag: string }): Promise<{ session: VaultSession; openMs: number }> {
+  const given = secret.file !== undefined || !!process.env[secret.env];
+  const password = given || !(await opensWithKms(location)) ? await readSecret({ ...secret, prompt: `Passphrase for ${location}` }) : null;
   const t = Date.now();
   const session = await openVault(location, password);
   return { session, openMs: Date.now() - t };
@@ -317,6 +319,24 @@ export function registerVaultCommands(program: Command): void {
       const { session } = await open(o);
       await session.removeKey(id);
       say(`removed key slot ${id}`);
+    });
+
+  program
+    .command('copy')
+    .description('copy recovery points to another vault, transferring only what it lacks')
+    .argument('[point...]', 'points to copy (default: all)')
+    .requiredOption('--from <location>', 'the source vault')
+    .requiredOption('--to <location>', 'the target vault')
+    .option('--password-file <file>', 'passphrase of the source (default: $DESKVAULT_PASSWORD, its KMS key, else a prompt)')
+    .option('--to-password-file <file>', 'passphrase of the target (default: $DESKVAULT_TO_PASSWORD, its KMS key, else a prompt)')
+    .option('--json', 'print the result as JSON')
+    .option('--debug', 'print stack traces of errors')
+    .action(async (refs: string[], o: VaultOpts & { from: string; to: string; toPasswordFile?: string }) => {
+      const { session: from } = await openAt(o.from, { env: 'DESKVAULT_PASSWORD', file: o.passwordFile, fileFlag: '--password-file' });
+      const { session: to } = await openAt(o.to, { env: 'DESKVAULT_TO_PASSWORD', file: o.toPasswordFile, fileFlag: '--to-password-file' });
+      const r = await copyBetween(from, to, refs, (m) => say(`note: ${m}`));
+      if (o.json) return out(r);
+      process.stdout.write(`copied ${r.copied.length} point(s), ${r.skipped.length} already there; ${r.blobsCopied} chunk(s) transferred, ${formatBytes(r.bytesStored)} stored\n`);
     });
 
   program

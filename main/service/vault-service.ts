@@ -9,6 +9,7 @@ import { isS3Location, parseS3Location } from '../engine/storage/s3/s3-location.
 import { S3Store } from '../engine/storage/s3/s3-store.js';
 import { backup, type BackupOptions, type BackupResult } from '../engine/backup/backup.js';
 import { estimateTotals } from '../engine/backup/estimate.js';
+import { copyPoints, type CopyResult } from '../engine/copy/copy.js';
 import { check, type CheckOptions, type CheckResult } from '../engine/check/check.js';
 import { createPathMatcher } from '../engine/match/path-matcher.js';
 import { prune, type PruneOptions, type PruneResult } from '../engine/prune/prune.js';
@@ -25,7 +26,7 @@ import { localPathOf, openStore } from './location.js';
 import { vaultCacheFolder } from './state-folder.js';
 import { CachingStore } from '../engine/storage/caching-store.js';
 
-export type { RecoveryPoint, TreeNode, BackupResult, CheckResult, PruneResult, RestoreResult, RetentionPolicy, RetentionDecision, KeySlotSummary, RepairIndexResult };
+export type { CopyResult, RecoveryPoint, TreeNode, BackupResult, CheckResult, PruneResult, RestoreResult, RetentionPolicy, RetentionDecision, KeySlotSummary, RepairIndexResult };
 export { parseSize } from '../engine/match/parse-size.js';
 export { parseDuration } from '../engine/match/parse-duration.js';
 
@@ -88,6 +89,13 @@ export async function opensWithKms(location: string): Promise<boolean> {
 export async function describeVault(location: string): Promise<{ id: string; version: string; created: string }> {
   const c = await Vault.readConfig(openStore(location));
   return { id: c.id, version: `${c.version.major}.${c.version.minor}`, created: c.created };
+}
+
+/** Copies points (all, or the given refs) from one open vault to another; see engine/copy. */
+export async function copyBetween(from: VaultSession, to: VaultSession, refs: string[], onNotice?: (m: string) => void): Promise<CopyResult> {
+  const all = await from.points();
+  const points = refs.length === 0 ? all : await Promise.all(refs.map((r) => from.vault.resolvePoint(r, all)));
+  return copyPoints(from.vault, to.vault, points, { onNotice });
 }
 
 export class VaultSession {
