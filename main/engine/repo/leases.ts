@@ -7,7 +7,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import * as os from 'node:os';
-import { DeskVaultError, isDeskVaultError } from '../../core/errors.js';
+import { DeskVaultError } from '../../core/errors.js';
 import type { Vault } from './vault.js';
 
 /** 15 minutes: long enough to ride out a stalled network or a laptop lid; renewed every third. */
@@ -53,16 +53,8 @@ function processExists(pid: number): boolean {
   }
 }
 
-export async function listLeases(vault: Vault): Promise<LeaseRecord[]> {
-  const out: LeaseRecord[] = [];
-  for (const id of await vault.listIds('leases/')) {
-    try {
-      out.push(await vault.getJson<LeaseRecord>(`leases/${id}`));
-    } catch (err) {
-      if (!isDeskVaultError(err, 'NOT_FOUND')) throw err;
-    }
-  }
-  return out;
+export function listLeases(vault: Vault): Promise<LeaseRecord[]> {
+  return vault.listJson<LeaseRecord>('leases/');
 }
 
 /** Lists live leases and deletes expired ones, telling the caller about each takeover. */

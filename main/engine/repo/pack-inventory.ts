@@ -3,7 +3,6 @@
  * crashed writer stored but never indexed. Re-indexing them from their own headers is what lets
  * the next backup reuse everything an interrupted one already uploaded.
  */
-import { isDeskVaultError } from '../../core/errors.js';
 import { mapLimit } from '../util/map-limit.js';
 import type { ChunkIndex } from './chunk-index.js';
 import type { IndexEntry } from './index-file.js';
@@ -36,15 +35,7 @@ export async function listPacks(vault: Vault): Promise<Map<string, PackInfo>> {
 }
 
 export async function listPrunePlans(vault: Vault): Promise<PrunePlan[]> {
-  const plans: PrunePlan[] = [];
-  for (const id of await vault.listIds('prune/')) {
-    try {
-      plans.push(await vault.getJson<PrunePlan>(`prune/${id}`));
-    } catch (err) {
-      if (!isDeskVaultError(err, 'NOT_FOUND')) throw err;
-    }
-  }
-  return plans.sort((a, b) => a.created.localeCompare(b.created));
+  return (await vault.listJson<PrunePlan>('prune/')).sort((a, b) => a.created.localeCompare(b.created));
 }
 
 export function packsPendingDeletion(plans: PrunePlan[]): Set<string> {

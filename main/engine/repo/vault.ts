@@ -161,6 +161,22 @@ export class Vault {
     }
   }
 
+  /**
+   * Reads every sealed JSON object under a prefix (leases, prune plans). An object deleted between
+   * listing and reading is skipped; any other failure is the caller's.
+   */
+  async listJson<T>(prefix: string): Promise<T[]> {
+    const out: T[] = [];
+    for (const id of await this.listIds(prefix)) {
+      try {
+        out.push(await this.getJson<T>(`${prefix}${id}`));
+      } catch (err) {
+        if (!isDeskVaultError(err, 'NOT_FOUND')) throw err;
+      }
+    }
+    return out;
+  }
+
   async listIds(prefix: string): Promise<string[]> {
     const ids: string[] = [];
     for await (const info of this.store.list(prefix)) ids.push(info.key.slice(prefix.length));
