@@ -9,8 +9,8 @@ import { DeskVaultError } from '../core/errors.js';
 import { LocalStore } from '../engine/storage/local-store.js';
 import type { ObjectStore } from '../engine/storage/object-store.js';
 import { RetryStore } from '../engine/storage/retry-store.js';
-import { isS3Location, parseS3Location } from '../engine/storage/s3/s3-location.js';
-import { S3Store } from '../engine/storage/s3/s3-store.js';
+import { LazyStore } from '../engine/storage/lazy-store.js';
+import { describeS3Location, isS3Location, parseS3Location } from '../engine/storage/s3/s3-location.js';
 
 export function localPathOf(location: string): string | null {
   if (location.startsWith('file://')) return fileURLToPath(location);
@@ -22,7 +22,11 @@ export function openStore(location: string): ObjectStore {
   if (!location) throw new DeskVaultError('USAGE', 'no vault given: pass --vault LOCATION or set DESKVAULT_VAULT', {});
   const local = localPathOf(location);
   if (local !== null) return new RetryStore(new LocalStore(local));
-  if (isS3Location(location)) return new RetryStore(new S3Store(parseS3Location(location)));
+  if (isS3Location(location)) {
+    const loc = parseS3Location(location);
+    const s3 = new LazyStore({ kind: 's3', location: describeS3Location(loc) }, async () => new (await import('../engine/storage/s3/s3-store.js')).S3Store(loc));
+    return new RetryStore(s3);
+  }
   const scheme = location.slice(0, location.indexOf('://'));
   throw new DeskVaultError('USAGE', `vault locations of the form ${scheme}:// are not supported yet; use a folder path, a file:// URL or s3://bucket/prefix`, { location });
 }

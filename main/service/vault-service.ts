@@ -4,9 +4,7 @@
  * Plans, schedules, jobs and the catalog grow here later; the edges keep calling this layer only.
  */
 import { DeskVaultError } from '../core/errors.js';
-import { probeS3Permissions } from '../engine/storage/s3/s3-doctor.js';
 import { isS3Location, parseS3Location } from '../engine/storage/s3/s3-location.js';
-import { S3Store } from '../engine/storage/s3/s3-store.js';
 import { backup, type BackupOptions, type BackupResult } from '../engine/backup/backup.js';
 import { estimateTotals } from '../engine/backup/estimate.js';
 import { copyPoints, type CopyResult } from '../engine/copy/copy.js';
@@ -54,6 +52,7 @@ export async function initVault(location: string, keys: { passphrase?: string; k
   if (isS3Location(location)) {
     // Preflight: every right the vault will need, named, before anything is written. Only missing
     // rights refuse; a feature an S3-compatible service lacks (doctor reports it) does not.
+    const [{ probeS3Permissions }, { S3Store }] = await Promise.all([import('../engine/storage/s3/s3-doctor.js'), import('../engine/storage/s3/s3-store.js')]);
     const missing = (await probeS3Permissions(new S3Store(parseS3Location(location)))).filter((r) => r.message === 'missing');
     if (missing.length > 0) {
       throw new DeskVaultError('ACCESS_DENIED', `the AWS credentials in use lack ${missing.map((m) => m.permission).join(', ')} on ${location.split('?')[0]}; run \`deskvault doctor --print-policy\` for the policy to grant`, {

@@ -7,7 +7,7 @@
  * KMS key = add a slot under the new key, remove the old slot; no data is rewritten.
  */
 import { randomBytes } from 'node:crypto';
-import { DecryptCommand, DescribeKeyCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { DeskVaultError } from '../../core/errors.js';
 import { CODEC_NONE } from '../crypto/codec.js';
 import { decrypt, encrypt } from '../crypto/sealer.js';
@@ -40,14 +40,22 @@ function slotAad(vaultId: string): Buffer {
   return Buffer.from(`deskvault-key-slot:${vaultId}`);
 }
 
-export function createKmsClient(opts: KmsOptions = {}): KMSClient {
+/** The SDK, loaded on first use: ~0.1 s that commands on passphrase vaults should not pay. */
+function sdk(): Promise<typeof import('@aws-sdk/client-kms')> {
+  return import('@aws-sdk/client-kms');
+}
+
+export async function createKmsClient(opts: KmsOptions = {}): Promise<KMSClient> {
+  if (opts.client) return opts.client;
+  const { KMSClient } = await sdk();
   // Endpoints resolve the standard way (AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, profiles).
-  return opts.client ?? new KMSClient({ region: opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', ...(opts.profile ? { profile: opts.profile } : {}) });
+  return new KMSClient({ region: opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', ...(opts.profile ? { profile: opts.profile } : {}) });
 }
 
 /** Wraps `material` (the vault's master key material, serialised) in a new KMS slot. */
 export async function createKmsSlot(store: ObjectStore, vaultId: string, material: Buffer, keyId: string, opts: KmsOptions = {}): Promise<KmsSlot> {
-  const kms = createKmsClient(opts);
+  const kms = await createKmsClient(opts);
+  const { DescribeKeyCommand, GenerateDataKeyCommand } = await sdk();
   let keyArn: string;
   let dataKey: Uint8Array;
   let encryptedDataKey: Uint8Array;
@@ -83,7 +91,8 @@ export async function createKmsSlot(store: ObjectStore, vaultId: string, materia
 
 /** Asks KMS to decrypt the slot's data key and unwraps the master key material with it. */
 export async function openKmsSlot(slot: KmsSlot, vaultId: string, opts: KmsOptions = {}): Promise<Buffer> {
-  const kms = createKmsClient(opts);
+  const kms = await createKmsClient(opts);
+  const { DecryptCommand } = await sdk();
   let plaintext: Uint8Array | undefined;
   try {
     const r = await kms.send(
@@ -126,7 +135,8 @@ export function mapKmsError(err: unknown, keyId: string, action: string): unknow
 
 /** Tries each KMS right the slot's key needs; reports missing ones by IAM name. */
 export async function probeKmsPermissions(slot: KmsSlot, vaultId: string, opts: KmsOptions = {}): Promise<{ permission: string; ok: boolean; message?: string }[]> {
-  const kms = createKmsClient(opts);
+  const kms = await createKmsClient(opts);
+  const { DescribeKeyCommand, GenerateDataKeyCommand } = await sdk();
   const out: { permission: string; ok: boolean; message?: string }[] = [];
   const attempt = async (permission: string, fn: () => Promise<unknown>): Promise<void> => {
     try {
