@@ -62,7 +62,7 @@ export async function check(vault: Vault, opts: CheckOptions = {}): Promise<Chec
     seenTrees.add(treeId);
     let tree;
     try {
-      tree = await vault.readTree(index, treeId);
+      tree = await vault.readTree(index, treeId, { cache: false }); // each tree is visited once
     } catch (err) {
       problems.push({ kind: 'tree', id: treeId, message: `tree of ${where} is unreadable: ${(err as Error).message}` });
       return;

@@ -202,7 +202,7 @@ export async function usedBlobs(vault: Vault, index: ChunkIndex): Promise<Set<st
     const key = Buffer.from(treeId, 'hex').toString('latin1');
     if (used.has(key)) return;
     used.add(key);
-    const tree = await vault.readTree(index, treeId);
+    const tree = await vault.readTree(index, treeId, { cache: false }); // visited once per id
     for (const e of tree.entries) {
       if (e.type === 'dir' && e.tree) await visit(e.tree);
       else if (e.type === 'file') for (const c of e.chunks ?? []) used.add(Buffer.from(c, 'hex').toString('latin1'));

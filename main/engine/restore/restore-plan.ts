@@ -119,7 +119,7 @@ async function expand(vault: Vault, index: ChunkIndex, s: Selection, plan: Resto
   if (s.rel.length > 0) plan.dirs.push(s);
   let entries: TreeNode[];
   try {
-    entries = (await vault.readTree(index, node.tree!)).entries;
+    entries = (await vault.readTree(index, node.tree!, { cache: false })).entries;
   } catch (err) {
     plan.errors.push({ path: s.originalPath, message: `cannot read this folder's listing: ${(err as Error).message}` });
     return;
