@@ -84,12 +84,6 @@ export async function opensWithKms(location: string): Promise<boolean> {
   return (await Vault.slotKinds(store)).has('kms');
 }
 
-/** Reads the config only (no key needed): tells whether a location holds a vault. */
-export async function describeVault(location: string): Promise<{ id: string; version: string; created: string }> {
-  const c = await Vault.readConfig(openStore(location));
-  return { id: c.id, version: `${c.version.major}.${c.version.minor}`, created: c.created };
-}
-
 /** Copies points (all, or the given refs) from one open vault to another; see engine/copy. */
 export async function copyBetween(from: VaultSession, to: VaultSession, refs: string[], onNotice?: (m: string) => void): Promise<CopyResult> {
   const all = await from.points();

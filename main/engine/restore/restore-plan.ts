@@ -64,7 +64,7 @@ export async function planRestore(vault: Vault, index: ChunkIndex, point: Recove
         selections.push({ base: resolveBase(mode.dir), rel: [node.name], node, originalPath: p });
       } else {
         if (comps.length === 0) throw new DeskVaultError('USAGE', 'name the paths to restore in place', {});
-        const { base, rel } = inPlaceBase(p, comps);
+        const { base, rel } = inPlaceBase(p);
         selections.push({ base, rel: [...rel, node.name], node, originalPath: p });
         if (rel.length > 0) plan.parents.push({ base, rel });
       }
@@ -80,7 +80,7 @@ function resolveBase(dir: string): string {
 }
 
 /** In place: the nearest existing ancestor is the trusted base; the rest is created below it. */
-function inPlaceBase(original: string, comps: string[]): { base: string; rel: string[] } {
+function inPlaceBase(original: string): { base: string; rel: string[] } {
   let dir = path.dirname(path.resolve(original));
   const rel: string[] = [];
   while (!existsSync(dir)) {
@@ -89,7 +89,6 @@ function inPlaceBase(original: string, comps: string[]): { base: string; rel: st
     if (up === dir) break;
     dir = up;
   }
-  void comps;
   return { base: realpathSync(dir), rel };
 }
 

@@ -12,8 +12,3 @@ export function crashPoint(): void {
     process.kill(process.pid, 'SIGKILL');
   }
 }
-
-/** How many crash points this process has passed (tests print it to size their sweep). */
-export function crashPointCount(): number {
-  return count;
-}
