@@ -56,9 +56,12 @@ async function open(o: VaultOpts): Promise<{ session: VaultSession; openMs: numb
 
 async function openAt(location: string, secret: { env: string; file?: string; fileFlag: string }): Promise<{ session: VaultSession; openMs: number }> {
   const given = secret.file !== undefined || !!process.env[secret.env];
-  const password = given || !(await opensWithKms(location)) ? await readSecret({ ...secret, prompt: `Passphrase for ${location}` }) : null;
-  const t = Date.now();
-  const session = await openVault(location, password);
+  let t = Date.now();
+  const session = await openVault(location, async (hasKms) => {
+    const passphrase = given || !hasKms ? await readSecret({ ...secret, prompt: `Passphrase for ${location}` }) : null;
+    t = Date.now(); // key opening starts here (a prompt is not part of it)
+    return passphrase;
+  });
   return { session, openMs: Date.now() - t };
 }
 

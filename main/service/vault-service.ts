@@ -65,23 +65,25 @@ export async function initVault(location: string, keys: { passphrase?: string; k
 }
 
 /**
- * Opens with the passphrase, or — given null — through the vault's AWS KMS key slots. A remote vault
- * is read through the local cache of its immutable metadata (state folder, `cache/<vault id>`).
+ * Opens a vault. `secret` is the passphrase, null to open through the vault's AWS KMS slots, or a
+ * function that decides once it knows whether the vault has a KMS slot (asked only then, so the
+ * config and the key slots are read once). A remote vault is read through the local cache of its
+ * immutable metadata (state folder, `cache/<vault id>`).
  */
-export async function openVault(location: string, passphrase: string | null): Promise<VaultSession> {
+export async function openVault(location: string, secret: string | null | ((hasKms: boolean) => Promise<string | null>)): Promise<VaultSession> {
   let store = openStore(location);
-  if (localPathOf(location) === null) {
-    const { id } = await Vault.readConfig(store);
-    store = new CachingStore(store, vaultCacheFolder(id));
-  }
-  return new VaultSession(await Vault.open(store, passphrase), location);
+  const config = await Vault.readConfig(store);
+  if (localPathOf(location) === null) store = new CachingStore(store, vaultCacheFolder(config.id));
+  const slots = await listSlots(store);
+  const passphrase = typeof secret === 'function' ? await secret(slots.some((s) => s.kind === 'kms')) : secret;
+  return new VaultSession(await Vault.openKnown(store, config, slots, passphrase), location);
 }
 
 /** Whether the vault at `location` can open without a passphrase (it has an AWS KMS slot). */
 export async function opensWithKms(location: string): Promise<boolean> {
   const store = openStore(location);
   await Vault.readConfig(store);
-  return (await Vault.slotKinds(store)).has('kms');
+  return (await listSlots(store)).some((s) => s.kind === 'kms');
 }
 
 /** Copies points (all, or the given refs) from one open vault to another; see engine/copy. */

@@ -103,8 +103,8 @@ export function summarizeSlot(slot: KeySlot): KeySlotSummary {
 }
 
 /** Tries every passphrase slot; returns the keys and the slot that opened them. */
-export async function openWithPassphrase(store: ObjectStore, vaultId: string, passphrase: string): Promise<{ keys: MasterKeys; slot: KeySlot }> {
-  const slots = (await listSlots(store)).filter((s): s is PassphraseSlot => s.kind === 'passphrase');
+export async function openWithPassphrase(store: ObjectStore, vaultId: string, passphrase: string, known?: KeySlot[]): Promise<{ keys: MasterKeys; slot: KeySlot }> {
+  const slots = (known ?? (await listSlots(store))).filter((s): s is PassphraseSlot => s.kind === 'passphrase');
   if (slots.length === 0) throw new DeskVaultError('WRONG_PASSWORD', 'this vault has no passphrase key slot; it opens with its AWS KMS key (give no passphrase)', {});
   // Slots with the same KDF parameters and salt share one derivation (rare; keeps opening to ~1 KDF).
   for (const slot of slots) {
@@ -121,8 +121,8 @@ export async function openWithPassphrase(store: ObjectStore, vaultId: string, pa
 }
 
 /** Opens the vault through its KMS slots (the first that KMS lets this caller decrypt). */
-export async function openWithKms(store: ObjectStore, vaultId: string, opts: KmsOptions = {}): Promise<{ keys: MasterKeys; slot: KeySlot }> {
-  const slots = (await listSlots(store)).filter((s): s is KmsSlot => s.kind === 'kms');
+export async function openWithKms(store: ObjectStore, vaultId: string, opts: KmsOptions = {}, known?: KeySlot[]): Promise<{ keys: MasterKeys; slot: KeySlot }> {
+  const slots = (known ?? (await listSlots(store))).filter((s): s is KmsSlot => s.kind === 'kms');
   if (slots.length === 0) {
     throw new DeskVaultError('PASSWORD_REQUIRED', 'this vault opens with a passphrase: set DESKVAULT_PASSWORD, pass --password-file FILE, or run in a terminal to be asked', {});
   }

@@ -103,14 +103,13 @@ export class Vault {
 
   /** Opens with a passphrase if one is given, else through the vault's AWS KMS slots. */
   static async open(store: ObjectStore, passphrase: string | null, kms: KmsOptions = {}): Promise<Vault> {
-    const config = await Vault.readConfig(store);
-    const { keys, slot } = passphrase !== null ? await openWithPassphrase(store, config.id, passphrase) : await openWithKms(store, config.id, kms);
-    return Vault.build(store, config, keys, slot);
+    return Vault.openKnown(store, await Vault.readConfig(store), await listSlots(store), passphrase, kms);
   }
 
-  /** The kinds of key slot the vault at `store` has (no secret needed): tells a caller what to ask for. */
-  static async slotKinds(store: ObjectStore): Promise<Set<string>> {
-    return new Set((await listSlots(store)).map((s) => s.kind));
+  /** open() for a caller that has already read the config and the key slots (saves requests). */
+  static async openKnown(store: ObjectStore, config: VaultConfig, slots: KeySlot[], passphrase: string | null, kms: KmsOptions = {}): Promise<Vault> {
+    const { keys, slot } = passphrase !== null ? await openWithPassphrase(store, config.id, passphrase, slots) : await openWithKms(store, config.id, kms, slots);
+    return Vault.build(store, config, keys, slot);
   }
 
   /** Adds an AWS KMS slot holding the same master keys (e.g. to rotate to a new KMS key). */
