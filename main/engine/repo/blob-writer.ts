@@ -12,7 +12,7 @@ import { encodeHeader, PACK_HEADER_AAD, PACK_MAGIC, packKey, type BlobType, type
 import type { Vault } from './vault.js';
 
 export interface BlobWriterOptions {
-  /** Pack writes in flight at once; 2 overlaps hashing with a write on a local disk. */
+  /** Pack writes in flight at once; 2 overlaps hashing with a write on a local disk, 4 on S3. */
   maxInflight?: number;
   onPackWritten?: (info: { kind: 'data' | 'meta'; packId: string; bytes: number }) => void;
 }
@@ -43,7 +43,8 @@ export class BlobWriter {
     // A pack closes before a blob that might not fit (sealed size ≤ plaintext + overhead, since
     // incompressible data is stored as is), so one pack size of buffer is enough.
     this.capacity = vault.config.packSize;
-    this.maxInflight = options.maxInflight ?? 2;
+    // Object stores gain from more uploads in flight (latency); a local disk does not.
+    this.maxInflight = options.maxInflight ?? (vault.store.properties.kind === 'local' ? 2 : 4);
   }
 
   /** True if the blob is new (it will be stored); false if the vault already has it. */

@@ -73,9 +73,12 @@ interface FileJob {
   created: boolean;
 }
 
-/** Region reads are merged when blobs are this close, up to this size. */
+/**
+ * Region reads are merged when blobs are this close, up to a region size: 8 MiB on a local disk
+ * (memory), a whole pack on an object store, where every request costs time and money.
+ */
 const MERGE_GAP = 256 * 1024;
-const MAX_REGION = 8 * 1024 * 1024;
+const LOCAL_REGION = 8 * 1024 * 1024;
 const MAX_OPEN_FILES = 256;
 
 export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOptions): Promise<RestoreResult> {
@@ -197,7 +200,9 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
   };
   for (const job of jobs) if (job.remaining === 0) finishJob(job);
 
-  const regions = planRegions(index, byChunk);
+  const remote = vault.store.properties.kind !== 'local';
+  const maxRegion = remote ? 2 * vault.config.packSize : LOCAL_REGION;
+  const regions = planRegions(index, byChunk, maxRegion);
   const missing = [...byChunk.keys()].filter((k) => !index.get(Buffer.from(k, 'latin1')));
   for (const k of missing) failChunk(byChunk, k, `chunk ${Buffer.from(k, 'latin1').toString('hex').slice(0, 12)} is missing from the vault index`, finishJob);
 
@@ -209,7 +214,7 @@ export async function restore(vault: Vault, index: ChunkIndex, opts: RestoreOpti
     await mapLimit(regions, opts.concurrency ?? 4, async (region) => {
       if (opts.signal?.aborted) throw new DeskVaultError('CANCELLED', 'restore cancelled', {});
       let bytes: Buffer;
-      const buffer = regionBuffers.pop() ?? Buffer.allocUnsafe(MAX_REGION);
+      const buffer = regionBuffers.pop() ?? Buffer.allocUnsafe(maxRegion);
       try {
         bytes = await vault.store.get(region.key, { offset: region.offset, length: region.length }, buffer);
       } catch (err) {
@@ -334,7 +339,7 @@ interface Region {
   blobs: { key: string; offset: number; length: number }[];
 }
 
-function planRegions(index: ChunkIndex, byChunk: Map<string, unknown>): Region[] {
+function planRegions(index: ChunkIndex, byChunk: Map<string, unknown>, maxRegion: number): Region[] {
   const byPack = new Map<string, { key: string; offset: number; length: number }[]>();
   for (const k of byChunk.keys()) {
     const loc = index.get(Buffer.from(k, 'latin1'));
@@ -350,7 +355,7 @@ function planRegions(index: ChunkIndex, byChunk: Map<string, unknown>): Region[]
     let cur: Region | null = null;
     for (const b of blobs) {
       const end = b.offset + b.length;
-      if (cur && b.offset - (cur.offset + cur.length) <= MERGE_GAP && end - cur.offset <= MAX_REGION) {
+      if (cur && b.offset - (cur.offset + cur.length) <= MERGE_GAP && end - cur.offset <= maxRegion) {
         cur.length = Math.max(cur.length, end - cur.offset);
         cur.blobs.push(b);
       } else {
