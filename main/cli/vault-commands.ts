@@ -27,6 +27,8 @@ interface VaultOpts {
   vault?: string;
   passwordFile?: string;
   json?: boolean;
+  limitUpload?: string;
+  limitDownload?: string;
 }
 
 const collect = (v: string, acc: string[]): string[] => [...acc, v];
@@ -37,7 +39,16 @@ function vaultCommand(parent: Command, name: string, description: string): Comma
     .description(description)
     .option('--vault <location>', 'vault folder or file:// URL (default: $DESKVAULT_VAULT)')
     .option('--password-file <file>', 'read the passphrase from the first line of FILE (default: $DESKVAULT_PASSWORD, else a prompt)')
+    .option('--limit-upload <rate>', 'upload at most RATE per second, e.g. 2M (sizes as in --exclude-larger-than)')
+    .option('--limit-download <rate>', 'download at most RATE per second, e.g. 10M')
     .option('--debug', 'print stack traces of errors');
+}
+
+function limitsOf(o: VaultOpts): { limitUpload?: number; limitDownload?: number } {
+  return {
+    limitUpload: o.limitUpload !== undefined ? parseSize(o.limitUpload) : undefined,
+    limitDownload: o.limitDownload !== undefined ? parseSize(o.limitDownload) : undefined,
+  };
 }
 
 function locationOf(o: VaultOpts): string {
@@ -51,17 +62,21 @@ function locationOf(o: VaultOpts): string {
  * otherwise through its AWS KMS key if it has one; otherwise by asking (or exit 2 with how to).
  */
 async function open(o: VaultOpts): Promise<{ session: VaultSession; openMs: number }> {
-  return openAt(locationOf(o), { env: 'DESKVAULT_PASSWORD', file: o.passwordFile, fileFlag: '--password-file' });
+  return openAt(locationOf(o), { env: 'DESKVAULT_PASSWORD', file: o.passwordFile, fileFlag: '--password-file' }, limitsOf(o));
 }
 
-async function openAt(location: string, secret: { env: string; file?: string; fileFlag: string }): Promise<{ session: VaultSession; openMs: number }> {
+async function openAt(
+  location: string,
+  secret: { env: string; file?: string; fileFlag: string },
+  limits: { limitUpload?: number; limitDownload?: number } = {},
+): Promise<{ session: VaultSession; openMs: number }> {
   const given = secret.file !== undefined || !!process.env[secret.env];
   let t = Date.now();
   const session = await openVault(location, async (hasKms) => {
     const passphrase = given || !hasKms ? await readSecret({ ...secret, prompt: `Passphrase for ${location}` }) : null;
     t = Date.now(); // key opening starts here (a prompt is not part of it)
     return passphrase;
-  });
+  }, limits);
   return { session, openMs: Date.now() - t };
 }
 
@@ -332,11 +347,14 @@ export function registerVaultCommands(program: Command): void {
     .requiredOption('--to <location>', 'the target vault')
     .option('--password-file <file>', 'passphrase of the source (default: $DESKVAULT_PASSWORD, its KMS key, else a prompt)')
     .option('--to-password-file <file>', 'passphrase of the target (default: $DESKVAULT_TO_PASSWORD, its KMS key, else a prompt)')
+    .option('--limit-upload <rate>', 'write to the target at most RATE per second, e.g. 2M')
+    .option('--limit-download <rate>', 'read from the source at most RATE per second, e.g. 10M')
     .option('--json', 'print the result as JSON')
     .option('--debug', 'print stack traces of errors')
     .action(async (refs: string[], o: VaultOpts & { from: string; to: string; toPasswordFile?: string }) => {
-      const { session: from } = await openAt(o.from, { env: 'DESKVAULT_PASSWORD', file: o.passwordFile, fileFlag: '--password-file' });
-      const { session: to } = await openAt(o.to, { env: 'DESKVAULT_TO_PASSWORD', file: o.toPasswordFile, fileFlag: '--to-password-file' });
+      const { limitUpload, limitDownload } = limitsOf(o);
+      const { session: from } = await openAt(o.from, { env: 'DESKVAULT_PASSWORD', file: o.passwordFile, fileFlag: '--password-file' }, { limitDownload });
+      const { session: to } = await openAt(o.to, { env: 'DESKVAULT_TO_PASSWORD', file: o.toPasswordFile, fileFlag: '--to-password-file' }, { limitUpload });
       const r = await copyBetween(from, to, refs, (m) => say(`note: ${m}`));
       if (o.json) return out(r);
       process.stdout.write(`copied ${r.copied.length} point(s), ${r.skipped.length} already there; ${r.blobsCopied} chunk(s) transferred, ${formatBytes(r.bytesStored)} stored\n`);

@@ -9,6 +9,7 @@ import { DeskVaultError } from '../core/errors.js';
 import { LocalStore } from '../engine/storage/local-store.js';
 import type { ObjectStore } from '../engine/storage/object-store.js';
 import { RetryStore } from '../engine/storage/retry-store.js';
+import { ThrottleStore } from '../engine/storage/throttle-store.js';
 import { LazyStore } from '../engine/storage/lazy-store.js';
 import { describeS3Location, isS3Location, parseS3Location } from '../engine/storage/s3/s3-location.js';
 
@@ -18,14 +19,23 @@ export function localPathOf(location: string): string | null {
   return path.resolve(location);
 }
 
-export function openStore(location: string): ObjectStore {
+export interface StoreOptions {
+  /** Bandwidth limits in bytes per second (0 or absent: none). */
+  limitUpload?: number;
+  limitDownload?: number;
+}
+
+export function openStore(location: string, opts: StoreOptions = {}): ObjectStore {
   if (!location) throw new DeskVaultError('USAGE', 'no vault given: pass --vault LOCATION or set DESKVAULT_VAULT', {});
+  // Limits apply per attempt, inside the retry wrapper.
+  const limit = (s: ObjectStore): ObjectStore =>
+    opts.limitUpload || opts.limitDownload ? new ThrottleStore(s, { uploadBytesPerSec: opts.limitUpload, downloadBytesPerSec: opts.limitDownload }) : s;
   const local = localPathOf(location);
-  if (local !== null) return new RetryStore(new LocalStore(local));
+  if (local !== null) return new RetryStore(limit(new LocalStore(local)));
   if (isS3Location(location)) {
     const loc = parseS3Location(location);
     const s3 = new LazyStore({ kind: 's3', location: describeS3Location(loc) }, async () => new (await import('../engine/storage/s3/s3-store.js')).S3Store(loc));
-    return new RetryStore(s3);
+    return new RetryStore(limit(s3));
   }
   const scheme = location.slice(0, location.indexOf('://'));
   throw new DeskVaultError('USAGE', `vault locations of the form ${scheme}:// are not supported yet; use a folder path, a file:// URL or s3://bucket/prefix`, { location });

@@ -20,7 +20,7 @@ import type { TreeNode } from '../engine/repo/tree.js';
 import { Vault } from '../engine/repo/vault.js';
 import type { LoadedIndex } from '../engine/repo/vault.js';
 import { restore, type RestoreOptions, type RestoreResult } from '../engine/restore/restore.js';
-import { localPathOf, openStore } from './location.js';
+import { localPathOf, openStore, type StoreOptions } from './location.js';
 import { vaultCacheFolder } from './state-folder.js';
 import { CachingStore } from '../engine/storage/caching-store.js';
 
@@ -70,8 +70,8 @@ export async function initVault(location: string, keys: { passphrase?: string; k
  * config and the key slots are read once). A remote vault is read through the local cache of its
  * immutable metadata (state folder, `cache/<vault id>`).
  */
-export async function openVault(location: string, secret: string | null | ((hasKms: boolean) => Promise<string | null>)): Promise<VaultSession> {
-  let store = openStore(location);
+export async function openVault(location: string, secret: string | null | ((hasKms: boolean) => Promise<string | null>), storeOpts: StoreOptions = {}): Promise<VaultSession> {
+  let store = openStore(location, storeOpts);
   const config = await Vault.readConfig(store);
   if (localPathOf(location) === null) store = new CachingStore(store, vaultCacheFolder(config.id));
   const slots = await listSlots(store);

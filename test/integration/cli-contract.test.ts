@@ -68,6 +68,13 @@ describe('secrets and refusals', () => {
     expect(JSON.parse(r.stdout)).toEqual([]);
   });
 
+  it('bandwidth limits are accepted as sizes per second; a bad rate is a usage error', () => {
+    expectStatus(dv(vault, 'check', ['--limit-download', '1G', '--limit-upload', '500M']), 0);
+    const r = dv(vault, 'check', ['--limit-download', 'fast']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('fast');
+  });
+
   it('a usage error exits 2', () => {
     expect(dv(vault, 'restore', ['latest']).status).toBe(2); // no --target/--into/--in-place
     expect(runCli(['backup', '--vault', vault, '--no-such-flag', src]).status).toBe(2);
