@@ -131,3 +131,25 @@ describe('S3 store on fauxqs (the SDK\'s default checksum settings)', () => {
   objectStoreContract('S3 (fauxqs, default checksums)', async () => new S3Store({ bucket: 'faux', prefix: `c${++m}` }, { client }));
 
 });
+
+describe('interrupted multipart uploads', () => {
+  // s3rver cannot list or abort uploads; the S3-answering proxy tracks those started through it.
+  it('are aborted by cleanTemporaryFiles once old enough, and only the vault\'s own', async () => {
+    const { S3Client, CreateMultipartUploadCommand } = await import('@aws-sdk/client-s3');
+    const { startS3Proxy } = await import('../helpers/s3-proxy.js');
+    const proxy = await startS3Proxy(s3.endpoint);
+    const client = new S3Client({ endpoint: proxy.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3_CREDENTIALS, requestChecksumCalculation: 'WHEN_REQUIRED', maxAttempts: 1 });
+    try {
+      await client.send(new CreateMultipartUploadCommand({ Bucket: 'contract', Key: 'mpu/data/aa/killed' }));
+      await client.send(new CreateMultipartUploadCommand({ Bucket: 'contract', Key: 'elsewhere/x' }));
+      const s = new S3Store({ bucket: 'contract', prefix: 'mpu' }, { client });
+      expect(await s.cleanTemporaryFiles(86_400_000)).toBe(0); // young: an upload may be in progress
+      proxy.ageUploads(2 * 86_400_000);
+      expect(await s.cleanTemporaryFiles(86_400_000)).toBe(1);
+      expect(proxy.uploadsInProgress().map((u) => u.key)).toEqual(['elsewhere/x']);
+    } finally {
+      client.destroy();
+      await proxy.close();
+    }
+  });
+});

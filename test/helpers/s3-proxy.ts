@@ -2,9 +2,10 @@
  * An HTTP proxy in front of the S3 test server that answers as S3 does where s3rver cannot:
  * AccessDenied for chosen IAM actions, and faults chosen by a seeded sequence — 500 InternalError,
  * 503 SlowDown, a connection reset, or a response stalled past the client's timeout. It also answers
- * the two multipart housekeeping calls s3rver lacks (listing uploads, aborting one) the way S3 does
- * for a bucket with no upload in progress. Everything else is forwarded untouched, so bytes read back
- * still come from the real server.
+ * the two multipart housekeeping calls s3rver lacks, as S3 does: it remembers the uploads started
+ * through it (CreateMultipartUpload answers) until they complete or are aborted, lists them
+ * (ListMultipartUploads) and aborts them (AbortMultipartUpload). Everything else is forwarded
+ * untouched, so bytes read back still come from the real server.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,10 @@ export interface S3Proxy {
   /** Make `rate` of requests fail with one of `kinds`, chosen by a PRNG seeded with `seed`. */
   faults(opts: { seed: number; rate: number; kinds?: Fault[] } | null): void;
   injected: Record<Fault, number>;
+  /** Multipart uploads started through the proxy and neither completed nor aborted. */
+  uploadsInProgress(): { key: string; uploadId: string }[];
+  /** Records uploads as started this much earlier (an upload left by a process killed long ago). */
+  ageUploads(ms: number): void;
   /** Requests forwarded, by IAM action (request counts for cost and caching tests). */
   requests: Record<string, number>;
   close(): Promise<void>;
@@ -55,6 +60,8 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
   const injected: Record<Fault, number> = { 'internal-error': 0, 'slow-down': 0, reset: 0, stall: 0 };
   const stalled = new Set<http.ServerResponse>();
   const requests: Record<string, number> = {};
+  /** Uploads in progress: uploadId → { bucket, key, initiated }. */
+  const uploads = new Map<string, { bucket: string; key: string; initiated: Date }>();
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
@@ -75,23 +82,44 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
       res.end(kind === 'slow-down' ? xmlError('SlowDown', 'Please reduce your request rate.') : xmlError('InternalError', 'We encountered an internal error. Please try again.'));
       return;
     }
+    const [bucket = '', ...keyParts] = url.pathname.split('/').filter(Boolean);
+    const objectKey = decodeURIComponent(keyParts.join('/'));
     if (req.method === 'GET' && url.searchParams.has('uploads')) {
       req.resume();
-      const bucket = url.pathname.split('/').filter(Boolean)[0] ?? '';
+      const prefix = url.searchParams.get('prefix') ?? '';
+      const list = [...uploads].filter(([, u]) => u.bucket === bucket && u.key.startsWith(prefix));
+      const items = list.map(([id, u]) => `<Upload><Key>${u.key}</Key><UploadId>${id}</UploadId><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`).join('');
       res.writeHead(200, { 'content-type': 'application/xml' });
-      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${bucket}</Bucket><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>`);
+      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${bucket}</Bucket><IsTruncated>false</IsTruncated>${items}</ListMultipartUploadsResult>`);
       return;
     }
     if (req.method === 'DELETE' && url.searchParams.has('uploadId')) {
       req.resume();
+      uploads.delete(url.searchParams.get('uploadId')!);
       res.writeHead(204);
       res.end();
       return;
     }
+    const started = req.method === 'POST' && url.searchParams.has('uploads');
+    const completing = req.method === 'POST' && url.searchParams.has('uploadId') ? url.searchParams.get('uploadId') : null;
     requests[action] = (requests[action] ?? 0) + 1;
     const fwd = http.request(
       { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
       (up) => {
+        if (completing && (up.statusCode ?? 500) < 300) uploads.delete(completing);
+        if (started && (up.statusCode ?? 500) < 300) {
+          // Remember the upload (its id is in the XML answer), then pass the answer on.
+          const chunks: Buffer[] = [];
+          up.on('data', (c: Buffer) => chunks.push(c));
+          up.on('end', () => {
+            const body = Buffer.concat(chunks);
+            const id = /<UploadId>([^<]+)<\/UploadId>/.exec(body.toString())?.[1];
+            if (id) uploads.set(id, { bucket, key: objectKey, initiated: new Date() });
+            res.writeHead(up.statusCode ?? 200, { ...up.headers, 'content-length': String(body.length) });
+            res.end(body);
+          });
+          return;
+        }
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
       },
@@ -111,6 +139,10 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
     },
     injected,
     requests,
+    uploadsInProgress: () => [...uploads].map(([uploadId, u]) => ({ key: u.key, uploadId })),
+    ageUploads: (ms) => {
+      for (const u of uploads.values()) u.initiated = new Date(u.initiated.getTime() - ms);
+    },
     close: () =>
       new Promise((resolve) => {
         for (const r of stalled) r.destroy();

@@ -36,4 +36,9 @@ export class LazyStore implements ObjectStore {
   async delete(key: string): Promise<void> {
     return (await this.store()).delete(key);
   }
+
+  async cleanTemporaryFiles(olderThanMs: number): Promise<number> {
+    const s = await this.store();
+    return s.cleanTemporaryFiles ? s.cleanTemporaryFiles(olderThanMs) : 0;
+  }
 }

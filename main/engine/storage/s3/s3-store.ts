@@ -8,9 +8,11 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -147,6 +149,34 @@ export class S3Store implements ObjectStore {
       }
       ContinuationToken = r.IsTruncated ? r.NextContinuationToken : undefined;
     } while (ContinuationToken);
+  }
+
+  /**
+   * The S3 analogue of unfinished writes: multipart uploads a killed process never completed or
+   * aborted (their parts are billed). Those older than `olderThanMs` are aborted; a service that
+   * cannot list uploads (some S3-compatible ones) is left alone.
+   */
+  async cleanTemporaryFiles(olderThanMs: number, now = Date.now()): Promise<number> {
+    let aborted = 0;
+    let KeyMarker: string | undefined;
+    let UploadIdMarker: string | undefined;
+    try {
+      do {
+        const r = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.location.bucket, Prefix: this.prefix, KeyMarker, UploadIdMarker }));
+        for (const u of r.Uploads ?? []) {
+          if (!u.Key || !u.UploadId || (u.Initiated && now - u.Initiated.getTime() < olderThanMs)) continue;
+          await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.location.bucket, Key: u.Key, UploadId: u.UploadId }));
+          aborted++;
+        }
+        KeyMarker = r.IsTruncated ? r.NextKeyMarker : undefined;
+        UploadIdMarker = r.IsTruncated ? r.NextUploadIdMarker : undefined;
+      } while (KeyMarker);
+    } catch (err) {
+      const mapped = mapS3Error(err, { action: 's3:ListBucketMultipartUploads', key: this.prefix, location: this.properties.location });
+      if (mapped instanceof DeskVaultError && mapped.data.retryable === false) return aborted;
+      throw mapped;
+    }
+    return aborted;
   }
 
   async delete(key: string): Promise<void> {
