@@ -13,7 +13,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listObjects, makeTempDir as makeTempDirIn, removeDir } from './files.js';
+import { listObjects, makeTempDir as makeTempDirIn, removeDir, walkTree } from './files.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/deskvault.js', import.meta.url));
 export const CHILD_HOOKS = fileURLToPath(new URL('./child-hooks.mjs', import.meta.url));
@@ -350,19 +350,11 @@ interface Entry {
 
 function readEntries(root: string): Map<string, Entry> {
   const out = new Map<string, Entry>();
-  const walk = (dir: string, rel: string): void => {
-    for (const name of fs.readdirSync(dir).sort()) {
-      const abs = path.join(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = fs.lstatSync(abs);
-      if (st.isDirectory()) {
-        out.set(r, { type: 'dir' });
-        walk(abs, r);
-      } else if (st.isSymbolicLink()) out.set(r, { type: 'symlink', target: fs.readlinkSync(abs) });
-      else if (st.isFile()) out.set(r, { type: 'file', data: fs.readFileSync(abs) });
-    }
-  };
-  walk(root, '');
+  walkTree(root, (r, abs, st) => {
+    if (st.isDirectory()) out.set(r, { type: 'dir' });
+    else if (st.isSymbolicLink()) out.set(r, { type: 'symlink', target: fs.readlinkSync(abs) });
+    else if (st.isFile()) out.set(r, { type: 'file', data: fs.readFileSync(abs) });
+  });
   return out;
 }
 

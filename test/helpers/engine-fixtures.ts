@@ -15,6 +15,7 @@ export const SMALL_PACK = 256 * 1024;
 export const PASSPHRASE = 'correct horse battery staple';
 
 export { listObjects, makeTempDir, removeTempDirs } from './files.js';
+import { walkTree } from './files.js';
 
 export async function createVault(dir: string, opts: { chunker?: ChunkerParams; packSize?: number } = {}): Promise<Vault> {
   return Vault.init(new LocalStore(dir), { passphrase: PASSPHRASE, chunker: opts.chunker ?? SMALL_CHUNKER, packSize: opts.packSize ?? SMALL_PACK });
@@ -38,19 +39,11 @@ export function xorshiftBytes(seed: number, length: number): Buffer {
 /** Every file below root (relative path → sha256 of its bytes); symlinks as `-> target`. */
 export function snapshotFiles(root: string): Map<string, string> {
   const out = new Map<string, string>();
-  const walk = (dir: string, rel: string): void => {
-    for (const name of fs.readdirSync(dir).sort()) {
-      const abs = path.join(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = fs.lstatSync(abs);
-      if (st.isDirectory()) {
-        out.set(`${r}/`, 'dir');
-        walk(abs, r);
-      } else if (st.isSymbolicLink()) out.set(r, `-> ${fs.readlinkSync(abs)}`);
-      else out.set(r, createHash('sha256').update(fs.readFileSync(abs)).digest('hex'));
-    }
-  };
-  if (fs.existsSync(root)) walk(root, '');
+  walkTree(root, (r, abs, st) => {
+    if (st.isDirectory()) out.set(`${r}/`, 'dir');
+    else if (st.isSymbolicLink()) out.set(r, `-> ${fs.readlinkSync(abs)}`);
+    else out.set(r, createHash('sha256').update(fs.readFileSync(abs)).digest('hex'));
+  });
   return out;
 }
 

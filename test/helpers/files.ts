@@ -56,3 +56,17 @@ export function listObjects(vaultDir: string, prefix: string): string[] {
   walk(path.join(vaultDir, prefix), prefix.replace(/\/$/, ''));
   return out.sort();
 }
+
+/** Visits every entry below root, depth first in name order, with its `/`-separated relative path. */
+export function walkTree(root: string, visit: (rel: string, abs: string, st: fs.Stats) => void): void {
+  const walk = (dir: string, rel: string): void => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const abs = path.join(dir, name);
+      const r = rel ? `${rel}/${name}` : name;
+      const st = fs.lstatSync(abs);
+      visit(r, abs, st);
+      if (st.isDirectory()) walk(abs, r);
+    }
+  };
+  if (fs.existsSync(root)) walk(root, '');
+}
