@@ -25,7 +25,17 @@ export default tseslint.config(
   },
   {
     files: ['main/service/**/*.ts'],
-    rules: restrict(['electron', '**/cli/**', '**/server/**', '**/electron/**', '**/test/**'], 'main/service imports only core and engine'),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', '**/cli/**', '**/server/**', '**/electron/**', '**/test/**'], message: 'main/service imports only core and engine' },
+            { group: ['**/engine/**', '!**/engine/index.js'], message: 'main/service reaches the engine only through its public entry, main/engine/index.ts' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['main/cli/**/*.ts'],

@@ -5,11 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isDeskVaultError } from '../core/errors.js';
-import { probeKmsPermissions, type KmsSlot } from '../engine/keys/kms-slots.js';
-import { listSlots, type KeySlot } from '../engine/repo/key-slots.js';
-import { Vault } from '../engine/repo/vault.js';
-import { iamPolicy, PERMISSIONS } from '../engine/storage/s3/permissions.js';
-import { isS3Location, parseS3Location } from '../engine/storage/s3/s3-location.js';
+import { iamPolicy, isS3Location, listSlots, loadS3Support, parseS3Location, PERMISSIONS, probeKmsPermissions, Vault, type KeySlot, type KmsSlot } from '../engine/index.js';
 import { openStore } from './location.js';
 
 export interface DoctorReport {
@@ -35,7 +31,7 @@ export async function doctor(location: string): Promise<DoctorReport> {
   }
   if (isS3Location(location)) {
     const loc = parseS3Location(location);
-    const [{ probeS3Permissions }, { S3Store }] = await Promise.all([import('../engine/storage/s3/s3-doctor.js'), import('../engine/storage/s3/s3-store.js')]);
+    const { probeS3Permissions, S3Store } = await loadS3Support();
     for (const r of await probeS3Permissions(new S3Store(loc))) checks.push({ ...r, feature: feature(r.permission) });
     let kmsArn: string | undefined;
     if (vault) {

@@ -6,12 +6,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeskVaultError } from '../core/errors.js';
-import { LocalStore } from '../engine/storage/local-store.js';
-import type { ObjectStore } from '../engine/storage/object-store.js';
-import { RetryStore } from '../engine/storage/retry-store.js';
-import { ThrottleStore } from '../engine/storage/throttle-store.js';
-import { LazyStore } from '../engine/storage/lazy-store.js';
-import { describeS3Location, isS3Location, parseS3Location } from '../engine/storage/s3/s3-location.js';
+import { describeS3Location, isS3Location, LazyStore, loadS3Support, LocalStore, parseS3Location, RetryStore, ThrottleStore, type ObjectStore } from '../engine/index.js';
 
 export function localPathOf(location: string): string | null {
   if (location.startsWith('file://')) return fileURLToPath(location);
@@ -34,7 +29,7 @@ export function openStore(location: string, opts: StoreOptions = {}): ObjectStor
   if (local !== null) return new RetryStore(limit(new LocalStore(local)));
   if (isS3Location(location)) {
     const loc = parseS3Location(location);
-    const s3 = new LazyStore({ kind: 's3', location: describeS3Location(loc) }, async () => new (await import('../engine/storage/s3/s3-store.js')).S3Store(loc));
+    const s3 = new LazyStore({ kind: 's3', location: describeS3Location(loc) }, async () => new (await loadS3Support()).S3Store(loc));
     return new RetryStore(limit(s3));
   }
   const scheme = location.slice(0, location.indexOf('://'));

@@ -4,29 +4,47 @@
  * Plans, schedules, jobs and the catalog grow here later; the edges keep calling this layer only.
  */
 import { DeskVaultError } from '../core/errors.js';
-import { isS3Location, parseS3Location } from '../engine/storage/s3/s3-location.js';
-import { backup, type BackupOptions, type BackupResult } from '../engine/backup/backup.js';
-import { estimateTotals } from '../engine/backup/estimate.js';
-import { copyPoints, type CopyResult } from '../engine/copy/copy.js';
-import { check, type CheckOptions, type CheckResult } from '../engine/check/check.js';
-import { createPathMatcher } from '../engine/match/path-matcher.js';
-import { prune, type PruneOptions, type PruneResult } from '../engine/prune/prune.js';
-import { applyRetention, type RetentionDecision, type RetentionPolicy } from '../engine/prune/retention.js';
-import { repairIndex, type RepairIndexResult } from '../engine/repair/repair-index.js';
-import { pathComponents } from '../engine/backup/root-layout.js';
-import { listSlots, removeSlot, summarizeSlot, type KeySlotSummary } from '../engine/repo/key-slots.js';
-import type { RecoveryPoint } from '../engine/repo/point.js';
-import type { TreeNode } from '../engine/repo/tree.js';
-import { Vault } from '../engine/repo/vault.js';
-import type { LoadedIndex } from '../engine/repo/vault.js';
-import { restore, type RestoreOptions, type RestoreResult } from '../engine/restore/restore.js';
+import {
+  applyRetention,
+  backup,
+  CachingStore,
+  check,
+  copyPoints,
+  createPathMatcher,
+  estimateTotals,
+  isS3Location,
+  listSlots,
+  loadS3Support,
+  parseS3Location,
+  pathComponents,
+  prune,
+  removeSlot,
+  repairIndex,
+  restore,
+  summarizeSlot,
+  Vault,
+  type BackupOptions,
+  type BackupResult,
+  type CheckOptions,
+  type CheckResult,
+  type CopyResult,
+  type KeySlotSummary,
+  type LoadedIndex,
+  type PruneOptions,
+  type PruneResult,
+  type RecoveryPoint,
+  type RepairIndexResult,
+  type RestoreOptions,
+  type RestoreResult,
+  type RetentionDecision,
+  type RetentionPolicy,
+  type TreeNode,
+} from '../engine/index.js';
 import { localPathOf, openStore, type StoreOptions } from './location.js';
 import { vaultCacheFolder } from './state-folder.js';
-import { CachingStore } from '../engine/storage/caching-store.js';
 
 export type { CopyResult, RecoveryPoint, TreeNode, BackupResult, CheckResult, PruneResult, RestoreResult, RetentionPolicy, RetentionDecision, KeySlotSummary, RepairIndexResult };
-export { parseSize } from '../engine/match/parse-size.js';
-export { parseDuration } from '../engine/match/parse-duration.js';
+export { parseDuration, parseSize } from '../engine/index.js';
 
 export interface ListedEntry {
   path: string;
@@ -52,7 +70,7 @@ export async function initVault(location: string, keys: { passphrase?: string; k
   if (isS3Location(location)) {
     // Preflight: every right the vault will need, named, before anything is written. Only missing
     // rights refuse; a feature an S3-compatible service lacks (doctor reports it) does not.
-    const [{ probeS3Permissions }, { S3Store }] = await Promise.all([import('../engine/storage/s3/s3-doctor.js'), import('../engine/storage/s3/s3-store.js')]);
+    const { probeS3Permissions, S3Store } = await loadS3Support();
     const missing = (await probeS3Permissions(new S3Store(parseS3Location(location)))).filter((r) => r.message === 'missing');
     if (missing.length > 0) {
       throw new DeskVaultError('ACCESS_DENIED', `the AWS credentials in use lack ${missing.map((m) => m.permission).join(', ')} on ${location.split('?')[0]}; run \`deskvault doctor --print-policy\` for the policy to grant`, {
