@@ -9,7 +9,6 @@ import {
   estimateBackup,
   initVault,
   openVault,
-  opensWithKms,
   parseDuration,
   parseSize,
   type RecoveryPoint,
@@ -105,11 +104,7 @@ export function registerVaultCommands(program: Command): void {
       const location = locationOf(o);
       let base: VaultSession | undefined;
       if (o.copyParamsFrom) {
-        const fromGiven = o.fromPasswordFile !== undefined || !!process.env.DESKVAULT_FROM_PASSWORD;
-        const pw = fromGiven || !(await opensWithKms(o.copyParamsFrom))
-          ? await readSecret({ env: 'DESKVAULT_FROM_PASSWORD', file: o.fromPasswordFile, fileFlag: '--from-password-file', prompt: `Passphrase for ${o.copyParamsFrom}` })
-          : null;
-        base = await openVault(o.copyParamsFrom, pw);
+        base = (await openAt(o.copyParamsFrom, { env: 'DESKVAULT_FROM_PASSWORD', file: o.fromPasswordFile, fileFlag: '--from-password-file' })).session;
       }
       // With a KMS key, a passphrase is optional (the recovery slot); without, it is required.
       const passphraseGiven = o.passwordFile !== undefined || !!process.env.DESKVAULT_PASSWORD;

@@ -97,13 +97,6 @@ export async function openVault(location: string, secret: string | null | ((hasK
   return new VaultSession(await Vault.openKnown(store, config, slots, passphrase), location);
 }
 
-/** Whether the vault at `location` can open without a passphrase (it has an AWS KMS slot). */
-export async function opensWithKms(location: string): Promise<boolean> {
-  const store = openStore(location);
-  await Vault.readConfig(store);
-  return (await listSlots(store)).some((s) => s.kind === 'kms');
-}
-
 /** Copies points (all, or the given refs) from one open vault to another; see engine/copy. */
 export async function copyBetween(from: VaultSession, to: VaultSession, refs: string[], onNotice?: (m: string) => void): Promise<CopyResult> {
   const all = await from.points();
