@@ -9,25 +9,22 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { ByteRange, ObjectInfo, ObjectStore, StoreProperties } from './object-store.js';
+import { DelegatingStore } from './delegating-store.js';
+import type { ByteRange, ObjectStore } from './object-store.js';
 
 const CACHED_PREFIXES = ['index/', 'meta/', 'points/'];
 
-export class CachingStore implements ObjectStore {
-  readonly properties: StoreProperties;
+export class CachingStore extends DelegatingStore {
   /** Reads answered from the cache (tests and `--json` statistics). */
   hits = 0;
   misses = 0;
 
   constructor(
-    readonly inner: ObjectStore,
+    inner: ObjectStore,
     readonly dir: string,
   ) {
-    this.properties = inner.properties;
-    if (inner.cleanTemporaryFiles) this.cleanTemporaryFiles = (age) => inner.cleanTemporaryFiles!(age);
+    super(inner);
   }
-
-  cleanTemporaryFiles?: (olderThanMs: number) => Promise<number>;
 
   private cacheable(key: string): boolean {
     return CACHED_PREFIXES.some((p) => key.startsWith(p));
@@ -37,12 +34,12 @@ export class CachingStore implements ObjectStore {
     return path.join(this.dir, ...key.split('/'));
   }
 
-  async put(key: string, data: Buffer | readonly Buffer[]): Promise<void> {
+  override async put(key: string, data: Buffer | readonly Buffer[]): Promise<void> {
     await this.inner.put(key, data);
     if (this.cacheable(key)) await this.remember(key, Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]));
   }
 
-  async get(key: string, range?: ByteRange, into?: Buffer): Promise<Buffer> {
+  override async get(key: string, range?: ByteRange, into?: Buffer): Promise<Buffer> {
     if (!this.cacheable(key)) return this.inner.get(key, range, into);
     const cached = await fs.readFile(this.file(key)).catch(() => null);
     if (cached) {
@@ -57,15 +54,7 @@ export class CachingStore implements ObjectStore {
     return whole;
   }
 
-  head(key: string): Promise<ObjectInfo | null> {
-    return this.inner.head(key);
-  }
-
-  list(prefix: string): AsyncIterable<ObjectInfo> {
-    return this.inner.list(prefix);
-  }
-
-  async delete(key: string): Promise<void> {
+  override async delete(key: string): Promise<void> {
     await this.inner.delete(key);
     if (this.cacheable(key)) await fs.rm(this.file(key), { force: true });
   }

@@ -5,7 +5,8 @@
  * that happened) — the second is what makes idempotency matter. Used by tests and fault drills.
  */
 import { DeskVaultError } from '../../core/errors.js';
-import type { ByteRange, ObjectInfo, ObjectStore, StoreProperties } from './object-store.js';
+import { collectList, DelegatingStore } from './delegating-store.js';
+import type { ByteRange, ObjectInfo, ObjectStore } from './object-store.js';
 
 export interface FaultOptions {
   seed: number;
@@ -15,22 +16,18 @@ export interface FaultOptions {
   ops?: ('put' | 'get' | 'head' | 'list' | 'delete')[];
 }
 
-export class FaultyStore implements ObjectStore {
-  readonly properties: StoreProperties;
+export class FaultyStore extends DelegatingStore {
   /** Faults injected so far (tests assert that faults really happened). */
   injected = 0;
   private state: number;
 
   constructor(
-    readonly inner: ObjectStore,
+    inner: ObjectStore,
     private readonly opts: FaultOptions,
   ) {
-    this.properties = inner.properties;
+    super(inner);
     this.state = opts.seed >>> 0 || 1;
-    if (inner.cleanTemporaryFiles) this.cleanTemporaryFiles = (age) => inner.cleanTemporaryFiles!(age);
   }
-
-  cleanTemporaryFiles?: (olderThanMs: number) => Promise<number>;
 
   /** mulberry32 */
   private next(): number {
@@ -59,28 +56,23 @@ export class FaultyStore implements ObjectStore {
     return r;
   }
 
-  put(key: string, data: Buffer | readonly Buffer[]): Promise<void> {
+  override put(key: string, data: Buffer | readonly Buffer[]): Promise<void> {
     return this.run('put', key, () => this.inner.put(key, data));
   }
 
-  get(key: string, range?: ByteRange, into?: Buffer): Promise<Buffer> {
+  override get(key: string, range?: ByteRange, into?: Buffer): Promise<Buffer> {
     return this.run('get', key, () => this.inner.get(key, range, into));
   }
 
-  head(key: string): Promise<ObjectInfo | null> {
+  override head(key: string): Promise<ObjectInfo | null> {
     return this.run('head', key, () => this.inner.head(key));
   }
 
-  delete(key: string): Promise<void> {
+  override delete(key: string): Promise<void> {
     return this.run('delete', key, () => this.inner.delete(key));
   }
 
-  async *list(prefix: string): AsyncIterable<ObjectInfo> {
-    const all = await this.run('list', prefix, async () => {
-      const out: ObjectInfo[] = [];
-      for await (const o of this.inner.list(prefix)) out.push(o);
-      return out;
-    });
-    yield* all;
+  override async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    yield* await this.run('list', prefix, () => collectList(this.inner, prefix));
   }
 }

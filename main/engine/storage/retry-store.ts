@@ -6,7 +6,8 @@
  * deletes of missing objects succeed. Sleep and randomness are injected so tests are deterministic.
  */
 import { DeskVaultError } from '../../core/errors.js';
-import type { ByteRange, ObjectInfo, ObjectStore, StoreProperties } from './object-store.js';
+import { collectList, DelegatingStore } from './delegating-store.js';
+import type { ByteRange, ObjectInfo, ObjectStore } from './object-store.js';
 
 export interface RetryOptions {
   /** Attempts in all, including the first. 6 rides out a minute-long S3 SlowDown episode. */
@@ -22,8 +23,7 @@ export function isRetryable(err: unknown): err is DeskVaultError {
   return err instanceof DeskVaultError && err.data.retryable === true;
 }
 
-export class RetryStore implements ObjectStore {
-  readonly properties: StoreProperties;
+export class RetryStore extends DelegatingStore {
   private readonly attempts: number;
   private readonly base: number;
   private readonly max: number;
@@ -31,19 +31,16 @@ export class RetryStore implements ObjectStore {
   private readonly random: () => number;
 
   constructor(
-    readonly inner: ObjectStore,
+    inner: ObjectStore,
     private readonly opts: RetryOptions = {},
   ) {
-    this.properties = inner.properties;
+    super(inner);
     this.attempts = opts.attempts ?? 6;
     this.base = opts.baseDelayMs ?? 200;
     this.max = opts.maxDelayMs ?? 10_000;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = opts.random ?? Math.random;
-    if (inner.cleanTemporaryFiles) this.cleanTemporaryFiles = (age) => inner.cleanTemporaryFiles!(age);
   }
-
-  cleanTemporaryFiles?: (olderThanMs: number) => Promise<number>;
 
   private async retry<T>(op: string, key: string, fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -58,29 +55,24 @@ export class RetryStore implements ObjectStore {
     }
   }
 
-  put(key: string, data: Buffer | readonly Buffer[]): Promise<void> {
+  override put(key: string, data: Buffer | readonly Buffer[]): Promise<void> {
     return this.retry('put', key, () => this.inner.put(key, data));
   }
 
-  get(key: string, range?: ByteRange, into?: Buffer): Promise<Buffer> {
+  override get(key: string, range?: ByteRange, into?: Buffer): Promise<Buffer> {
     return this.retry('get', key, () => this.inner.get(key, range, into));
   }
 
-  head(key: string): Promise<ObjectInfo | null> {
+  override head(key: string): Promise<ObjectInfo | null> {
     return this.retry('head', key, () => this.inner.head(key));
   }
 
-  delete(key: string): Promise<void> {
+  override delete(key: string): Promise<void> {
     return this.retry('delete', key, () => this.inner.delete(key));
   }
 
   /** A listing is retried whole if it fails before yielding anything (it cannot resume midway). */
-  async *list(prefix: string): AsyncIterable<ObjectInfo> {
-    const all = await this.retry('list', prefix, async () => {
-      const out: ObjectInfo[] = [];
-      for await (const o of this.inner.list(prefix)) out.push(o);
-      return out;
-    });
-    yield* all;
+  override async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    yield* await this.retry('list', prefix, () => collectList(this.inner, prefix));
   }
 }

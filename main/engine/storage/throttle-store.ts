@@ -3,7 +3,8 @@
  * a token bucket per direction, refilled at the limit with one second of burst. Clock and sleep are
  * injected, so tests check the waits without waiting.
  */
-import type { ByteRange, ObjectInfo, ObjectStore, StoreProperties } from './object-store.js';
+import { DelegatingStore } from './delegating-store.js';
+import type { ByteRange, ObjectStore } from './object-store.js';
 
 export interface ThrottleOptions {
   /** Bytes per second; undefined or 0 = unlimited. */
@@ -39,46 +40,27 @@ export class TokenBucket {
   }
 }
 
-export class ThrottleStore implements ObjectStore {
-  readonly properties: StoreProperties;
+export class ThrottleStore extends DelegatingStore {
   private readonly up: TokenBucket | null;
   private readonly down: TokenBucket | null;
 
-  constructor(
-    readonly inner: ObjectStore,
-    opts: ThrottleOptions,
-  ) {
-    this.properties = inner.properties;
+  constructor(inner: ObjectStore, opts: ThrottleOptions) {
+    super(inner);
     const now = opts.now ?? Date.now;
     const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     this.up = opts.uploadBytesPerSec ? new TokenBucket(opts.uploadBytesPerSec, now, sleep) : null;
     this.down = opts.downloadBytesPerSec ? new TokenBucket(opts.downloadBytesPerSec, now, sleep) : null;
-    if (inner.cleanTemporaryFiles) this.cleanTemporaryFiles = (age) => inner.cleanTemporaryFiles!(age);
   }
 
-  cleanTemporaryFiles?: (olderThanMs: number) => Promise<number>;
-
-  async put(key: string, data: Buffer | readonly Buffer[]): Promise<void> {
+  override async put(key: string, data: Buffer | readonly Buffer[]): Promise<void> {
     await this.up?.take(Buffer.isBuffer(data) ? data.length : (data as Buffer[]).reduce((a, b) => a + b.length, 0));
     await this.inner.put(key, data);
   }
 
-  async get(key: string, range?: ByteRange, into?: Buffer): Promise<Buffer> {
+  override async get(key: string, range?: ByteRange, into?: Buffer): Promise<Buffer> {
     if (range) await this.down?.take(range.length);
     const b = await this.inner.get(key, range, into);
     if (!range) await this.down?.take(b.length);
     return b;
-  }
-
-  head(key: string): Promise<ObjectInfo | null> {
-    return this.inner.head(key);
-  }
-
-  list(prefix: string): AsyncIterable<ObjectInfo> {
-    return this.inner.list(prefix);
-  }
-
-  delete(key: string): Promise<void> {
-    return this.inner.delete(key);
   }
 }
