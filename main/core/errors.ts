@@ -11,9 +11,12 @@ export const ERROR_TABLE = {
   PASSWORD_REQUIRED: { exit: 2, http: 401 },
   WRONG_PASSWORD: { exit: 1, http: 403 },
   VAULT_EXISTS: { exit: 1, http: 409 },
+  ALREADY_EXISTS: { exit: 1, http: 409 },
   VAULT_NOT_FOUND: { exit: 1, http: 404 },
   VAULT_TOO_NEW: { exit: 1, http: 409 },
   VAULT_LOCKED: { exit: 1, http: 423 },
+  /** An object is under S3 Object Lock retention until a date (not another process: waiting for it does not help). */
+  OBJECT_LOCKED: { exit: 1, http: 423 },
   NOT_FOUND: { exit: 1, http: 404 },
   AMBIGUOUS: { exit: 2, http: 400 },
   ACCESS_DENIED: { exit: 1, http: 403 },

@@ -11,7 +11,7 @@ export { copyPoints, type CopyResult } from './copy/copy.js';
 export { probeKmsPermissions, type KmsSlot } from './keys/kms-slots.js';
 export { parseDuration } from './match/parse-duration.js';
 export { parseSize } from './match/parse-size.js';
-export { createPathMatcher } from './match/path-matcher.js';
+export { createPathMatcher, EXCLUDE_PRESETS } from './match/path-matcher.js';
 export { prune, type PruneOptions, type PruneResult } from './prune/prune.js';
 export { applyRetention, type RetentionDecision, type RetentionPolicy } from './prune/retention.js';
 export { repairIndex, type RepairIndexResult } from './repair/repair-index.js';
@@ -37,3 +37,14 @@ export async function loadS3Support(): Promise<{
   const [{ S3Store }, { probeS3Permissions }] = await Promise.all([import('./storage/s3/s3-store.js'), import('./storage/s3/s3-doctor.js')]);
   return { S3Store, probeS3Permissions };
 }
+
+// ---- S3 Object Lock ----
+export { forget, pointLockedUntil, type ForgetOptions } from './prune/forget.js';
+export type { ObjectLockMode, ObjectLockSettings } from './repo/config.js';
+export { isLockedKey, lockSlackMs, VaultLock, type RetentionControl } from './repo/object-lock.js';
+
+/** The S3 Object Lock calls (bucket check, object retention), loaded on first use like loadS3Support. */
+export async function loadS3LockSupport(): Promise<typeof import('./storage/s3/s3-object-lock.js')> {
+  return import('./storage/s3/s3-object-lock.js');
+}
+export type { BackupScan } from './backup/backup.js';

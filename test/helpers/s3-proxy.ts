@@ -6,9 +6,15 @@
  * through it (CreateMultipartUpload answers) until they complete or are aborted, lists them
  * (ListMultipartUploads) and aborts them (AbortMultipartUpload). Everything else is forwarded
  * untouched, so bytes read back still come from the real server.
+ *
+ * S3 Object Lock, which neither s3rver nor fauxqs implements, is emulated here with real S3's
+ * semantics (test/helpers/s3-object-lock-emulation.ts has the rules): bucket configuration,
+ * retention headers on PutObject and CreateMultipartUpload, `?retention`, and versioned deletes —
+ * a plain DELETE of a locked object succeeds with a delete marker while the locked version stays.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ObjectLockEmulation, isLockRequest, type LockedVersion } from './s3-object-lock-emulation.js';
 
 export type Fault = 'internal-error' | 'slow-down' | 'reset' | 'stall';
 
@@ -26,6 +32,14 @@ export interface S3Proxy {
   ageUploads(ms: number): void;
   /** Requests forwarded, by IAM action (request counts for cost and caching tests). */
   requests: Record<string, number>;
+  /** Object Lock: enable it on a bucket (as at creation: it cannot be switched off again). */
+  enableObjectLock(bucket: string): void;
+  /** Current retention of an object, or null. */
+  retentionOf(bucket: string, key: string): { mode: string; until: Date } | null;
+  /** Noncurrent versions kept because they were locked when deleted or overwritten. */
+  lockedVersions(): LockedVersion[];
+  /** Moves the emulated S3 clock (retention expiry) forward. */
+  advanceClock(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -33,6 +47,8 @@ export interface S3Proxy {
 export function actionOf(method: string, url: URL): string {
   const q = url.searchParams;
   const hasKey = url.pathname.split('/').filter(Boolean).length > 1;
+  if (q.has('object-lock')) return method === 'GET' ? 's3:GetBucketObjectLockConfiguration' : 's3:PutBucketObjectLockConfiguration';
+  if (q.has('retention')) return method === 'GET' ? 's3:GetObjectRetention' : 's3:PutObjectRetention';
   if (method === 'GET' && q.has('uploads')) return 's3:ListBucketMultipartUploads';
   if (method === 'GET' && !hasKey) return 's3:ListBucket';
   if (method === 'HEAD' && !hasKey) return 's3:ListBucket';
@@ -63,10 +79,14 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
   /** Uploads in progress: uploadId → { bucket, key, initiated }. */
   const uploads = new Map<string, { bucket: string; key: string; initiated: Date }>();
 
+  const lock = new ObjectLockEmulation(upstream, (a) => denied.has(a));
+
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     const action = actionOf(req.method ?? 'GET', url);
-    if (denied.has(action)) {
+    // Putting an object with retention needs s3:PutObjectRetention as well as s3:PutObject.
+    const lockHeaders = req.headers['x-amz-object-lock-mode'] !== undefined && denied.has('s3:PutObjectRetention');
+    if (denied.has(action) || lockHeaders) {
       req.resume();
       res.writeHead(403, { 'content-type': 'application/xml' });
       res.end(xmlError('AccessDenied', 'Access Denied'));
@@ -103,10 +123,19 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
     const started = req.method === 'POST' && url.searchParams.has('uploads');
     const completing = req.method === 'POST' && url.searchParams.has('uploadId') ? url.searchParams.get('uploadId') : null;
     requests[action] = (requests[action] ?? 0) + 1;
+    if (isLockRequest(req, url, bucket, objectKey, lock)) {
+      void lock.handle(req, res, url, bucket, objectKey, forward).catch(() => res.destroy());
+      return;
+    }
+    forward();
+    function forward(): void {
     const fwd = http.request(
       { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
       (up) => {
-        if (completing && (up.statusCode ?? 500) < 300) uploads.delete(completing);
+        if (completing && (up.statusCode ?? 500) < 300) {
+          uploads.delete(completing);
+          lock.uploadCompleted(completing, bucket, objectKey);
+        }
         if (started && (up.statusCode ?? 500) < 300) {
           // Remember the upload (its id is in the XML answer), then pass the answer on.
           const chunks: Buffer[] = [];
@@ -115,17 +144,19 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
             const body = Buffer.concat(chunks);
             const id = /<UploadId>([^<]+)<\/UploadId>/.exec(body.toString())?.[1];
             if (id) uploads.set(id, { bucket, key: objectKey, initiated: new Date() });
+            if (id) lock.uploadStarted(id, req.headers);
             res.writeHead(up.statusCode ?? 200, { ...up.headers, 'content-length': String(body.length) });
             res.end(body);
           });
           return;
         }
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        res.writeHead(up.statusCode ?? 502, { ...up.headers, ...lock.responseHeaders(req.method ?? 'GET', bucket, objectKey) });
         up.pipe(res);
       },
     );
     fwd.on('error', () => res.destroy());
     req.pipe(fwd);
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -139,6 +170,10 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
     },
     injected,
     requests,
+    enableObjectLock: (b) => lock.enable(b),
+    retentionOf: (b, k) => lock.retentionOf(b, k),
+    lockedVersions: () => lock.lockedVersions(),
+    advanceClock: (ms) => lock.advanceClock(ms),
     uploadsInProgress: () => [...uploads].map(([uploadId, u]) => ({ key: u.key, uploadId })),
     ageUploads: (ms) => {
       for (const u of uploads.values()) u.initiated = new Date(u.initiated.getTime() - ms);

@@ -4,6 +4,11 @@
  * size and mtime is still caught by its ctime), chunks and packs what changed, and commits a
  * recovery point. Order of durable writes: packs → index → manifest, so a point that exists is whole.
  *
+ * With `changedPaths` (what a file watcher saw change since the parent point) the walk visits only
+ * those paths and the folders above them, and takes everything else from the parent point without
+ * reading the disk: see change-set.ts for the rules and `BackupOptions.changedPaths` for the
+ * contract. Without it (the default) every folder is listed and every entry checked.
+ *
  * Pipeline: one thread walks, reads (into a reused buffer), chunks, hashes and seals synchronously;
  * pack writes run in the background with bounded concurrency (BlobWriter). Memory: two chunk
  * buffer (2 × max chunk size), up to maxInflight+1 pack buffers, and the index (~120 B per chunk).
@@ -23,6 +28,7 @@ import { encodeTree, type Tree, type TreeNode } from '../repo/tree.js';
 import type { Vault } from '../repo/vault.js';
 import type { ChunkIndex } from '../repo/chunk-index.js';
 import { UNFINISHED_WRITE_AGE_MS } from '../storage/object-store.js';
+import { ChangeSet, type ChangeScope } from './change-set.js';
 import { buildLayout, type LayoutNode } from './root-layout.js';
 
 export interface BackupProgress {
@@ -50,12 +56,36 @@ export interface BackupOptions {
   onNotice?: (message: string) => void;
   /** Folders never to back up (the vault itself, state folders). */
   neverInclude?: string[];
+  /**
+   * Absolute paths that may have changed since the parent point (created, modified, deleted,
+   * renamed — old and new name; a folder stands for everything below it). Only these, and the
+   * folders above them, are read from disk; every other entry is the parent point's. Contract:
+   * the list must be complete since the parent point (a watcher journal that was never cleared
+   * without a committed point), and the parent must have been taken with the same `paths`,
+   * `matcher`, `excludeCaches` and `excludeLargerThan`, because unchanged folders are reused
+   * without applying them again. When in doubt (watcher errors, changed excludes), omit it: the
+   * full walk is always correct. Ignored, with a notice, when there is no parent point.
+   */
+  changedPaths?: string[];
+}
+
+/** How the backup found its changes, and what that cost. */
+export interface BackupScan {
+  /** CHANGED_PATHS when `changedPaths` was used; FULL for a walk of everything. */
+  mode: 'FULL' | 'CHANGED_PATHS';
+  /** Folders listed with readdir. */
+  foldersListed: number;
+  /** Entries checked with lstat. */
+  entriesChecked: number;
+  /** Bytes read from files (files reused from the parent point are not read). */
+  bytesRead: number;
 }
 
 export interface BackupResult {
   point: RecoveryPoint;
   warnings: PointError[];
   timings: { indexMs: number; walkMs: number; commitMs: number };
+  scan: BackupScan;
 }
 
 const CACHEDIR_SIGNATURE = 'Signature: 8a477f597d28d172789f06886806bc55';
@@ -83,11 +113,17 @@ export async function backup(vault: Vault, opts: BackupOptions): Promise<BackupR
 
     const points = await vault.listPoints();
     const parent = findParent(points, absPaths, opts.host ?? os.hostname(), opts.parent);
-    const walker = new Walker(vault, index, opts);
+    let changes: ChangeSet | null = null;
+    if (opts.changedPaths) {
+      if (parent) changes = new ChangeSet(opts.changedPaths);
+      else opts.onNotice?.('no earlier recovery point of these paths to build on: scanning everything');
+    }
+    const walker = new Walker(vault, index, opts, changes, parent);
     const rootId = await walker.run(buildLayout(absPaths), parent ? parent.tree : null);
     const tWalk = Date.now();
     await walker.writer.finish();
 
+    if (changes && parent) walker.carryParentErrors(parent.errors);
     const errors = walker.errors;
     const missingAll = absPaths.every((p) => walker.missingRoots.has(p));
     if (missingAll) {
@@ -95,6 +131,8 @@ export async function backup(vault: Vault, opts: BackupOptions): Promise<BackupR
     }
     const stats = walker.stats;
     stats.storedBytes = walker.writer.storedBytes;
+    // Totals were carried from the parent and adjusted; every file not read is an unchanged one.
+    if (changes) stats.unchangedFiles = Math.max(0, stats.files - stats.newFiles - stats.changedFiles);
     stats.durationMs = Date.now() - t0;
     const point: RecoveryPoint = {
       version: 1,
@@ -112,7 +150,12 @@ export async function backup(vault: Vault, opts: BackupOptions): Promise<BackupR
     };
     await lease.assertHeld();
     await vault.putJson(`points/${point.id}`, point);
-    return { point, warnings: walker.warnings, timings: { indexMs: tIndex - t0, walkMs: tWalk - tIndex, commitMs: Date.now() - tWalk } };
+    return {
+      point,
+      warnings: walker.warnings,
+      timings: { indexMs: tIndex - t0, walkMs: tWalk - tIndex, commitMs: Date.now() - tWalk },
+      scan: { mode: changes ? 'CHANGED_PATHS' : 'FULL', ...walker.counters },
+    };
   } finally {
     await lease.release().catch(() => undefined);
   }
@@ -151,6 +194,9 @@ class Walker {
   readonly errors: PointError[] = [];
   readonly warnings: PointError[] = [];
   readonly missingRoots = new Set<string>();
+  readonly counters = { foldersListed: 0, entriesChecked: 0, bytesRead: 0 };
+  /** Changed-paths mode: paths whose node was taken from the parent point without looking. */
+  private readonly reused = new Set<string>();
   private readonly reader: ChunkReader;
   private readonly neverInclude: Set<string>;
   private lastProgress = 0;
@@ -160,8 +206,15 @@ class Walker {
     private readonly vault: Vault,
     private readonly index: ChunkIndex,
     private readonly opts: BackupOptions,
+    private readonly changes: ChangeSet | null = null,
+    parentPoint: RecoveryPoint | null = null,
   ) {
     this.writer = new BlobWriter(vault, index);
+    if (changes && parentPoint) {
+      // Totals start from the parent's and are adjusted for every entry examined again.
+      const p = parentPoint.stats;
+      Object.assign(this.stats, { files: p.files, dirs: p.dirs, bytes: p.bytes, chunks: p.chunks });
+    }
     this.reader = new ChunkReader(vault.chunker);
     const never = new Set<string>();
     for (const p of opts.neverInclude ?? []) {
@@ -185,13 +238,19 @@ class Walker {
     const parentMap = indexByName(parent);
     const nodes: TreeNode[] = [];
     for (const [name, child] of node.children) {
+      const prev = parentMap.get(name);
+      if (this.changes && child.leaf) {
+        const scope = this.changes.namedAbove(child.absPath) ? 'ALL' : this.changes.scopeOf(child.absPath);
+        const n = await this.changedEntry(child.absPath, name, prev, scope, 'ROOT');
+        if (n) nodes.push(n);
+        continue;
+      }
       const st = this.lstat(child.absPath);
       if (!st) {
         if (child.leaf) this.missingRoots.add(child.absPath);
         this.error(child.absPath, 'does not exist');
         continue;
       }
-      const prev = parentMap.get(name);
       if (child.leaf) {
         const n = await this.entry(child.absPath, name, st, prev);
         if (n) nodes.push(n);
@@ -205,22 +264,8 @@ class Walker {
 
   private async dir(absPath: string, parent: Tree | null): Promise<string> {
     if (this.opts.signal?.aborted) throw new DeskVaultError('CANCELLED', 'backup cancelled', {});
-    let names: string[];
-    try {
-      names = readdirSync(absPath);
-    } catch (err) {
-      this.error(absPath, `cannot list folder: ${describeError(err)}`);
-      return this.storeTree([]);
-    }
-    if (names.some((n) => n.includes('\uFFFD'))) names = this.dropInvalidNames(absPath, names);
-    if (names.includes('config') && names.includes('keys') && isVaultFolder(absPath)) {
-      this.warn(absPath, 'skipped: this folder is a DeskVault vault');
-      return this.storeTree([]);
-    }
-    if (this.opts.excludeCaches && names.includes('CACHEDIR.TAG') && isCacheDir(absPath)) {
-      names = ['CACHEDIR.TAG'];
-    }
-    names.sort();
+    const names = this.listFolder(absPath);
+    if (names === null) return this.storeTree([]);
     const parentMap = indexByName(parent);
     const nodes: TreeNode[] = [];
     for (const name of names) {
@@ -236,6 +281,134 @@ class Walker {
       if (n) nodes.push(n);
     }
     return this.storeTree(nodes);
+  }
+
+  /** The names to back up in a folder, sorted; null to store it empty (unreadable, or a vault). */
+  private listFolder(absPath: string): string[] | null {
+    let names: string[];
+    try {
+      names = readdirSync(absPath);
+      this.counters.foldersListed++;
+    } catch (err) {
+      this.error(absPath, `cannot list folder: ${describeError(err)}`);
+      return null;
+    }
+    if (names.some((n) => n.includes('\uFFFD'))) names = this.dropInvalidNames(absPath, names);
+    if (names.includes('config') && names.includes('keys') && isVaultFolder(absPath)) {
+      this.warn(absPath, 'skipped: this folder is a DeskVault vault');
+      return null;
+    }
+    if (this.opts.excludeCaches && names.includes('CACHEDIR.TAG') && isCacheDir(absPath)) {
+      names = ['CACHEDIR.TAG'];
+    }
+    return names.sort();
+  }
+
+  /**
+   * Changed-paths mode: one entry of a folder being refreshed (or a selected root). `origin` says
+   * where its name came from: ROOT (a selected path), LISTED (the folder was read again) or KNOWN
+   * (the parent point's entry or a named path, in a folder not read again: if it is gone, it was
+   * deleted, which is no error). Keeps the totals right: whatever the parent had here and is not
+   * reused is subtracted, and `entry` adds what is there now.
+   */
+  private async changedEntry(p: string, name: string, prev: TreeNode | undefined, scope: ChangeScope, origin: 'ROOT' | 'LISTED' | 'KNOWN'): Promise<TreeNode | null> {
+    if (this.opts.signal?.aborted) throw new DeskVaultError('CANCELLED', 'backup cancelled', {});
+    if (this.neverInclude.has(p)) {
+      await this.forget(prev);
+      return null;
+    }
+    if (scope === 'NONE' && prev && this.reusable(prev)) {
+      this.reused.add(p);
+      return prev;
+    }
+    const st = this.lstat(p);
+    if (!st) {
+      if (origin === 'ROOT') {
+        this.missingRoots.add(p);
+        this.error(p, 'does not exist');
+      } else if (origin === 'LISTED') this.error(p, 'vanished while being backed up');
+      await this.forget(prev);
+      return null;
+    }
+    if (origin !== 'ROOT' && this.opts.matcher?.excludes(p, st.isDirectory())) {
+      await this.forget(prev);
+      return null;
+    }
+    if (scope === 'SOME' && prev?.type === 'dir' && prev.tree && st.isDirectory()) {
+      const sub = await this.loadParentTree(prev.tree);
+      if (sub) {
+        this.currentPath = p;
+        return { ...this.meta(name, 'dir', st), tree: await this.changedDir(p, sub) };
+      }
+    }
+    await this.forget(prev);
+    return this.entry(p, name, st, prev);
+  }
+
+  /** Changed-paths mode: a folder with a changed path below it (scope SOME). */
+  private async changedDir(absPath: string, parent: Tree): Promise<string> {
+    const changes = this.changes!;
+    const parentMap = indexByName(parent);
+    const listed = changes.isListed(absPath);
+    let names: string[];
+    if (listed) {
+      const got = this.listFolder(absPath);
+      if (got === null) {
+        for (const prev of parent.entries) await this.forget(prev);
+        return this.storeTree([]);
+      }
+      names = got;
+    } else {
+      names = [...new Set([...parentMap.keys(), ...changes.dirtyChildren(absPath)])].sort();
+    }
+    const nodes: TreeNode[] = [];
+    const seen = new Set<string>();
+    for (const name of names) {
+      seen.add(name);
+      const p = path.join(absPath, name);
+      const n = await this.changedEntry(p, name, parentMap.get(name), changes.scopeOf(p), listed ? 'LISTED' : 'KNOWN');
+      if (n) nodes.push(n);
+    }
+    // Entries of the parent point that are no longer listed were deleted.
+    for (const [name, prev] of parentMap) if (!seen.has(name)) await this.forget(prev);
+    return this.storeTree(nodes);
+  }
+
+  /** A parent node can be taken as is only if everything it references is in the index. */
+  private reusable(prev: TreeNode): boolean {
+    if (prev.type === 'file') return !!prev.chunks && prev.chunks.every((c) => this.index.has(Buffer.from(c, 'hex')));
+    if (prev.type === 'dir') return !!prev.tree && this.index.has(Buffer.from(prev.tree, 'hex'));
+    return true;
+  }
+
+  /** Subtracts what a parent node counted in the totals (reading its subtree for a folder). */
+  private async forget(prev: TreeNode | undefined): Promise<void> {
+    if (!prev) return;
+    if (prev.type === 'file') {
+      this.stats.files--;
+      this.stats.bytes -= prev.size ?? 0;
+      this.stats.chunks -= prev.chunks?.length ?? 0;
+    } else if (prev.type === 'dir') {
+      this.stats.dirs--;
+      const sub = prev.tree ? await this.loadParentTree(prev.tree) : null;
+      for (const e of sub?.entries ?? []) await this.forget(e);
+    }
+  }
+
+  /**
+   * Changed-paths mode: the parent point's errors about paths this backup reused unread still
+   * hold (an unreadable file that did not change is still missing), so they are kept.
+   */
+  carryParentErrors(parentErrors: readonly PointError[]): void {
+    for (const e of parentErrors) {
+      for (let p = e.path, up = path.dirname(p); ; p = up, up = path.dirname(p)) {
+        if (this.reused.has(p)) {
+          this.errors.push(e);
+          break;
+        }
+        if (up === p) break;
+      }
+    }
   }
 
   /**
@@ -319,6 +492,7 @@ class Walker {
           this.error(p, `read failed: ${describeError(err)}`);
           return null;
         }
+        this.counters.bytesRead += read;
         const after = fstatSync(fd, { bigint: true });
         const stable = after.size === before.size && after.mtimeNs === before.mtimeNs && after.ctimeNs === before.ctimeNs && BigInt(read) === after.size;
         if (stable || attempt >= MAX_READ_ATTEMPTS) {
@@ -353,6 +527,7 @@ class Walker {
   }
 
   private lstat(p: string): BigIntStats | null {
+    this.counters.entriesChecked++;
     try {
       return lstatSync(p, { bigint: true });
     } catch (err) {

@@ -17,6 +17,8 @@ import { listPacks, listPrunePlans, recoverOrphanPacks, packsPendingDeletion, ty
 import { packKey } from '../repo/pack-format.js';
 import type { Vault } from '../repo/vault.js';
 import type { ChunkIndex } from '../repo/chunk-index.js';
+import type { VaultLock } from '../repo/object-lock.js';
+import { mapLimit } from '../util/map-limit.js';
 
 export interface PruneOptions {
   /** Repack a pack when less than this share of its bytes is still needed. */
@@ -37,6 +39,11 @@ export interface PruneResult {
   bytesPending: number;
   /** What a dry run would delete / repack. */
   reclaimableBytes: number;
+  /** Packs no point needs but under Object Lock: kept, and freed by a prune after `lockedUntil`. */
+  packsLocked: number;
+  bytesLocked: number;
+  /** The latest retain-until among them (ISO 8601), or null. */
+  lockedUntil: string | null;
 }
 
 /** 50%: repacking costs reading and rewriting the live part; below half it pays for itself. */
@@ -44,7 +51,11 @@ export const DEFAULT_REPACK_BELOW = 0.5;
 
 export async function prune(vault: Vault, opts: PruneOptions = {}): Promise<PruneResult> {
   const now = opts.now ?? Date.now;
-  const result: PruneResult = { packsDeleted: 0, bytesDeleted: 0, packsRepacked: 0, bytesRepacked: 0, packsRescued: 0, packsPending: 0, bytesPending: 0, reclaimableBytes: 0 };
+  const result: PruneResult = {
+    packsDeleted: 0, bytesDeleted: 0, packsRepacked: 0, bytesRepacked: 0, packsRescued: 0, packsPending: 0, bytesPending: 0, reclaimableBytes: 0,
+    packsLocked: 0, bytesLocked: 0, lockedUntil: null,
+  };
+  const lock = vault.objectLock('pruned');
   const lease = opts.dryRun ? null : await Lease.acquire(vault, { kind: 'prune', exclusive: true, now, onNotice: opts.onNotice });
   try {
     if (!opts.dryRun) await vault.store.cleanTemporaryFiles?.(UNFINISHED_WRITE_AGE_MS);
@@ -85,6 +96,7 @@ export async function prune(vault: Vault, opts: PruneOptions = {}): Promise<Prun
       }
     }
     for (const plan of finishedPlans) for (const [id, kind] of plan.packs) if (packs.has(id)) garbage.set(id, kind);
+    if (lock) await keepLocked(vault, lock, garbage, repack, sizes, result, now(), opts.onNotice);
     result.reclaimableBytes = [...garbage.keys(), ...repack.map((r) => r.packId)].reduce((a, id) => a + (sizes.get(id) ?? 0), 0);
     if (opts.dryRun) {
       result.packsRepacked = repack.length;
@@ -132,7 +144,7 @@ export async function prune(vault: Vault, opts: PruneOptions = {}): Promise<Prun
       return result;
     }
     await lease?.assertHeld();
-    await finalizePlan(vault, plan, sizes, result);
+    await finalizePlan(vault, plan, sizes, result, lock);
     return result;
   } finally {
     await lease?.release().catch(() => undefined);
@@ -140,7 +152,7 @@ export async function prune(vault: Vault, opts: PruneOptions = {}): Promise<Prun
 }
 
 /** Deletes a plan's packs, except those a recovery point needs now (rescued: re-indexed). */
-async function finalizePlan(vault: Vault, plan: PrunePlan, sizes: Map<string, number>, result: PruneResult): Promise<void> {
+async function finalizePlan(vault: Vault, plan: PrunePlan, sizes: Map<string, number>, result: PruneResult, lock: VaultLock | null): Promise<void> {
   const loaded = await vault.loadIndex(undefined, { keepEntries: true });
   const used = await usedBlobs(vault, loaded.index);
   const planPacks = new Set(plan.packs.map(([id]) => id));
@@ -175,11 +187,44 @@ async function finalizePlan(vault: Vault, plan: PrunePlan, sizes: Map<string, nu
   }
   for (const [packId, kind] of plan.packs) {
     if (!doomed.has(packId)) continue;
+    // Never delete a locked pack (S3 would only hide it behind a delete marker). One planned before
+    // a backup extended it stays as an unindexed pack: the next backup or prune re-indexes it.
+    if (lock && (await lock.lockedUntil(vault, packKey(kind, packId)))) continue;
     await vault.store.delete(packKey(kind, packId));
     result.packsDeleted++;
     result.bytesDeleted += sizes.get(packId) ?? 0;
   }
   await vault.store.delete(`prune/${plan.id}`);
+}
+
+/**
+ * Takes packs under Object Lock out of what prune deletes or repacks (repacking deletes the old
+ * pack too), and reports them: they are freed by a prune after their retention ends. The check is
+ * DeskVault's own, before asking S3, which would accept the DELETE and only add a delete marker.
+ */
+async function keepLocked(
+  vault: Vault,
+  lock: VaultLock,
+  garbage: Map<string, 'data' | 'meta'>,
+  repack: { packId: string; kind: 'data' | 'meta' }[],
+  sizes: Map<string, number>,
+  result: PruneResult,
+  now: number,
+  onNotice?: (m: string) => void,
+): Promise<void> {
+  const candidates: [string, 'data' | 'meta'][] = [...garbage, ...repack.map((r): [string, 'data' | 'meta'] => [r.packId, r.kind])];
+  const locked = new Map<string, number>();
+  await mapLimit(candidates, 8, async ([id, kind]) => {
+    const until = await lock.lockedUntil(vault, packKey(kind, id));
+    if (until > now) locked.set(id, until);
+  });
+  if (locked.size === 0) return;
+  for (const id of locked.keys()) garbage.delete(id);
+  for (let i = repack.length - 1; i >= 0; i--) if (locked.has(repack[i].packId)) repack.splice(i, 1);
+  result.packsLocked = locked.size;
+  result.bytesLocked = [...locked.keys()].reduce((a, id) => a + (sizes.get(id) ?? 0), 0);
+  result.lockedUntil = new Date(Math.max(...locked.values())).toISOString();
+  onNotice?.(`${locked.size} pack(s) no recovery point needs are under Object Lock until ${result.lockedUntil} at the latest; they are kept, and a prune after that frees them`);
 }
 
 /** Writes one index object with every entry except those in `drop`, superseding all others. */

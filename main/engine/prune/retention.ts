@@ -23,6 +23,8 @@ export interface RetentionDecision {
   point: RecoveryPoint;
   keep: boolean;
   reasons: string[];
+  /** In a vault with Object Lock: the point cannot be removed before this time (ISO 8601). */
+  lockedUntil?: string;
 }
 
 const RULES: { name: keyof Omit<RetentionPolicy, 'within'>; bucket: (d: Date) => string }[] = [

@@ -7,7 +7,8 @@ import { DeskVaultError } from '../../core/errors.js';
 import { DEFAULT_CHUNKER, type ChunkerParams, validateChunkerParams } from '../chunker/fastcdc.js';
 
 export const FORMAT_MAJOR = 1;
-export const FORMAT_MINOR = 0;
+/** 1.1 added `objectLock` (config), `lock` (point manifests) and `retention/` objects. */
+export const FORMAT_MINOR = 1;
 export const FORMAT_NAME = 'deskvault-vault';
 
 /** 16 MiB: ~64 objects per GiB, few requests on object stores, bounded memory per open pack. */
@@ -30,14 +31,35 @@ export interface VaultConfig {
   aead: 'aes-256-gcm';
   compression: { algorithm: 'zstd'; level: number };
   packSize: number;
+  /** Format 1.1: S3 Object Lock retention for the vault's immutable objects (see object-lock.ts). */
+  objectLock?: ObjectLockSettings;
 }
 
-export function newConfig(opts: { chunker?: ChunkerParams; packSize?: number; zstdLevel?: number; now?: Date } = {}): VaultConfig {
+export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
+
+export interface ObjectLockSettings {
+  mode: ObjectLockMode;
+  /** Every recovery point stays whole and undeletable for this many days after it is written. */
+  days: number;
+}
+
+/** 100 years: S3 accepts longer, but a longer lock is far more likely a typo than an intent. */
+export const MAX_LOCK_DAYS = 36_500;
+
+export function validateObjectLock(lock: ObjectLockSettings, location: string): void {
+  if ((lock.mode !== 'GOVERNANCE' && lock.mode !== 'COMPLIANCE') || !Number.isInteger(lock.days) || lock.days < 1 || lock.days > MAX_LOCK_DAYS) {
+    throw new DeskVaultError('INVALID_INPUT', `invalid Object Lock settings for ${location}: the mode must be governance or compliance and the days a whole number from 1 to ${MAX_LOCK_DAYS}`, { location });
+  }
+}
+
+export function newConfig(opts: { chunker?: ChunkerParams; packSize?: number; zstdLevel?: number; now?: Date; objectLock?: ObjectLockSettings } = {}): VaultConfig {
   const chunker = opts.chunker ?? DEFAULT_CHUNKER;
   validateChunkerParams(chunker);
+  if (opts.objectLock) validateObjectLock(opts.objectLock, 'the new vault');
   return {
     format: FORMAT_NAME,
-    version: { major: FORMAT_MAJOR, minor: FORMAT_MINOR },
+    // A vault without Object Lock uses nothing of 1.1, so it stays 1.0 and older readers see no change.
+    version: { major: FORMAT_MAJOR, minor: opts.objectLock ? FORMAT_MINOR : 0 },
     id: randomBytes(16).toString('hex'),
     created: (opts.now ?? new Date()).toISOString(),
     chunker: { algorithm: 'fastcdc-gear32-v1', minSize: chunker.minSize, avgSize: chunker.avgSize, maxSize: chunker.maxSize },
@@ -46,6 +68,7 @@ export function newConfig(opts: { chunker?: ChunkerParams; packSize?: number; zs
     aead: 'aes-256-gcm',
     compression: { algorithm: 'zstd', level: opts.zstdLevel ?? DEFAULT_ZSTD_LEVEL },
     packSize: opts.packSize ?? DEFAULT_PACK_SIZE,
+    ...(opts.objectLock ? { objectLock: { mode: opts.objectLock.mode, days: opts.objectLock.days } } : {}),
   };
 }
 
@@ -77,5 +100,6 @@ export function parseConfig(bytes: Buffer, location: string): VaultConfig {
   }
   if (!/^[0-9a-f]{32}$/.test(c.id)) throw new DeskVaultError('INTEGRITY', `the vault config at ${location} has an invalid id`, { location });
   validateChunkerParams(c.chunker);
+  if (c.objectLock !== undefined) validateObjectLock(c.objectLock, location);
   return c;
 }

@@ -1,4 +1,5 @@
 /** Recovery point manifests (docs/vault-format.md, "Recovery points"). */
+import type { ObjectLockMode } from './config.js';
 
 export type PointStatus = 'COMPLETED' | 'PARTIAL';
 
@@ -33,6 +34,11 @@ export interface RecoveryPoint {
   status: PointStatus;
   stats: PointStats;
   errors: PointError[];
+  /**
+   * Format 1.1, vaults with Object Lock only: every object this point needs (its packs, the config
+   * and the key slots) was retained by S3 until at least `until` when the manifest was written.
+   */
+  lock?: { mode: ObjectLockMode; until: string };
 }
 
 export function emptyStats(): PointStats {

@@ -12,11 +12,12 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/map-limit.js';
 import { listPrunePlans } from './pack-inventory.js';
 import { ChunkIndex } from './chunk-index.js';
-import { newConfig, parseConfig, type VaultConfig } from './config.js';
+import { newConfig, parseConfig, type ObjectLockSettings, type VaultConfig } from './config.js';
 import { decodeIndex, encodeIndex, type IndexEntry, type IndexFile } from './index-file.js';
 import { createKmsSlot, type KmsOptions } from '../keys/kms-slots.js';
 import { createPassphraseSlot, encodeKeys, listSlots, newMasterKeys, openWithKms, openWithPassphrase, type KeySlot, type MasterKeys } from './key-slots.js';
 import { decodeHeader, PACK_HEADER_AAD, PACK_TRAILER, packKey, parseTrailer, type PackEntry } from './pack-format.js';
+import type { VaultLock } from './object-lock.js';
 import type { RecoveryPoint } from './point.js';
 import { decodeTree, type Tree } from './tree.js';
 
@@ -31,6 +32,8 @@ export interface InitOptions {
   zstdLevel?: number;
   /** Share chunking seed and chunk-id key with this (open) vault, so copies deduplicate. */
   copyParamsFrom?: Vault;
+  /** S3 Object Lock (the store must already put objects with retention: see object-lock.ts). */
+  objectLock?: ObjectLockSettings;
 }
 
 export interface LoadedIndex {
@@ -52,6 +55,10 @@ export class Vault {
   /** Whole metadata packs, LRU: walking a parent point reads thousands of trees from a few packs. */
   private readonly metaPackCache = new Map<string, Buffer>();
   private metaPackCacheBytes = 0;
+  /** The index most recently loaded: writers add to it, so a point commit finds its new packs. */
+  private lastIndex: ChunkIndex | null = null;
+  /** Object Lock control of a locked vault (attached by whoever opened the store); else null. */
+  private lock: VaultLock | null = null;
 
   private constructor(
     readonly store: ObjectStore,
@@ -75,7 +82,7 @@ export class Vault {
       throw new DeskVaultError('VAULT_EXISTS', `a vault already exists at ${store.properties.location}; nothing was changed`, { location: store.properties.location });
     }
     const base = opts.copyParamsFrom;
-    const config = newConfig({ chunker: opts.chunker ?? base?.config.chunker, packSize: opts.packSize, zstdLevel: opts.zstdLevel });
+    const config = newConfig({ chunker: opts.chunker ?? base?.config.chunker, packSize: opts.packSize, zstdLevel: opts.zstdLevel, objectLock: opts.objectLock });
     const keys = newMasterKeys(base?.keys);
     if (opts.passphrase === undefined && !opts.kmsKey) throw new DeskVaultError('USAGE', 'a new vault needs a passphrase or an AWS KMS key', {});
     if (opts.passphrase === '') throw new DeskVaultError('INVALID_INPUT', 'the passphrase must not be empty', {});
@@ -126,6 +133,28 @@ export class Vault {
     return new Vault(store, config, keys, slot, { sealer, chunkId, packId: hasher.plainParts, chunker });
   }
 
+  /**
+   * Attaches the Object Lock control of a locked vault. Only a store that can lock (S3 with Object
+   * Lock) has one; a locked vault without it can be read and restored but not written or pruned.
+   */
+  attachObjectLock(lock: VaultLock): void {
+    if (!this.config.objectLock) throw new DeskVaultError('INTERNAL', 'Object Lock control attached to a vault without Object Lock', {});
+    this.lock = lock;
+  }
+
+  /** The Object Lock control; null for an unlocked vault. Throws for a locked vault opened without one. */
+  objectLock(what: string): VaultLock | null {
+    if (!this.config.objectLock) return null;
+    if (!this.lock) {
+      throw new DeskVaultError(
+        'OBJECT_LOCKED',
+        `this vault uses S3 Object Lock, which ${this.store.properties.location} cannot provide here; it can be read and restored, but not ${what}`,
+        { location: this.store.properties.location },
+      );
+    }
+    return this.lock;
+  }
+
   /** Adds a passphrase slot holding the same master keys. */
   addPassphraseSlot(passphrase: string): Promise<KeySlot> {
     return createPassphraseSlot(this.store, this.config.id, this.keys, passphrase);
@@ -147,7 +176,16 @@ export class Vault {
     return this.sealer.open(sealed, Buffer.from(name), name);
   }
 
+  /**
+   * Writes a sealed JSON object. Writing `points/<id>` is committing a recovery point (backup and
+   * copy both do it here): in a locked vault, everything the point needs is first made retained
+   * until its lock date, and `lock` is set on the point object passed in (so callers see it).
+   */
   async putJson(name: string, value: unknown): Promise<void> {
+    if (name.startsWith('points/')) {
+      const lock = this.objectLock('written to');
+      if (lock) await lock.beforePointCommit(this, value as RecoveryPoint, this.lastIndex ?? (await this.loadIndex()).index);
+    }
     await this.putObject(name, Buffer.from(JSON.stringify(value)));
   }
 
@@ -232,6 +270,7 @@ export class Vault {
       }
     }
     index.setFallback(await this.pendingDeletionIndex(index));
+    this.lastIndex = index;
     return { index, indexIds: inEffect, allIndexIds: ids, entriesByPack: byPack };
   }
 

@@ -15,6 +15,7 @@ import {
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  PutObjectRetentionCommand,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
@@ -34,6 +35,11 @@ export interface S3StoreOptions {
   client?: S3Client;
   /** Extra client settings (e.g. credentials) merged into the one made from the location. */
   clientConfig?: Partial<S3ClientConfig>;
+  /**
+   * Object Lock for new objects: called once per put with the vault key; a result puts the object
+   * with that retention (in the same request; Content-MD5 is always sent, as S3 requires then).
+   */
+  objectLock?: { retentionFor(key: string): { mode: 'GOVERNANCE' | 'COMPLIANCE'; until: Date } | null };
 }
 
 /**
@@ -61,25 +67,29 @@ export class S3Store implements ObjectStore {
   readonly properties: StoreProperties;
   readonly client: S3Client;
   private readonly prefix: string;
+  private readonly objectLock: S3StoreOptions['objectLock'];
 
   constructor(
     readonly location: S3Location,
     opts: S3StoreOptions = {},
   ) {
     this.client = opts.client ?? createS3Client(location, opts.clientConfig);
+    this.objectLock = opts.objectLock;
     this.prefix = location.prefix ? `${location.prefix}/` : '';
     this.properties = { kind: 's3', location: describeS3Location(location) };
   }
 
-  private k(key: string): string {
+  /** The S3 key of a vault key (below the location's prefix). */
+  keyOf(key: string): string {
     assertValidKey(key);
     return this.prefix + key;
   }
 
   async put(key: string, data: Buffer | readonly Buffer[]): Promise<void> {
-    const Key = this.k(key);
+    const Key = this.keyOf(key);
     const body = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
     const StorageClass = key.startsWith('data/') ? this.location.storageClass : undefined;
+    const lock = this.objectLock?.retentionFor(key) ?? null;
     try {
       if (body.length > MULTIPART_THRESHOLD) {
         const upload = new Upload({
@@ -90,10 +100,17 @@ export class S3Store implements ObjectStore {
           leavePartsOnError: false,
         });
         await upload.done();
+        // Parts of an upload created with lock headers would each need a checksum on real S3; the
+        // rare object this large (a huge folder listing) gets its retention right after instead.
+        if (lock) {
+          await this.client.send(new PutObjectRetentionCommand({ Bucket: this.location.bucket, Key, Retention: { Mode: lock.mode, RetainUntilDate: lock.until } }));
+        }
       } else {
-        // Content-MD5 lets S3 reject a body damaged in transit (BadDigest) on every service.
+        // Content-MD5 lets S3 reject a body damaged in transit (BadDigest) on every service, and
+        // S3 requires it (or a checksum header) on a put with Object Lock headers.
         const ContentMD5 = createHash('md5').update(body).digest('base64');
-        await this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key, Body: body, ContentMD5, StorageClass }));
+        const lockHeaders = lock ? { ObjectLockMode: lock.mode, ObjectLockRetainUntilDate: lock.until } : {};
+        await this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key, Body: body, ContentMD5, StorageClass, ...lockHeaders }));
       }
     } catch (err) {
       throw mapS3Error(err, { action: 's3:PutObject', key, location: this.properties.location });
@@ -101,7 +118,7 @@ export class S3Store implements ObjectStore {
   }
 
   async get(key: string, range?: ByteRange, into?: Buffer): Promise<Buffer> {
-    const Key = this.k(key);
+    const Key = this.keyOf(key);
     if (range && range.length === 0) return Buffer.alloc(0);
     try {
       const r = await this.client.send(
@@ -123,7 +140,7 @@ export class S3Store implements ObjectStore {
 
   async head(key: string): Promise<ObjectInfo | null> {
     try {
-      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: this.k(key) }));
+      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: this.keyOf(key) }));
       return { key, size: r.ContentLength ?? 0 };
     } catch (err) {
       const mapped = mapS3Error(err, { action: 's3:GetObject', key, location: this.properties.location });
@@ -181,7 +198,7 @@ export class S3Store implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key: this.k(key) }));
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key: this.keyOf(key) }));
     } catch (err) {
       const mapped = mapS3Error(err, { action: 's3:DeleteObject', key, location: this.properties.location });
       if (mapped instanceof DeskVaultError && mapped.code === 'NOT_FOUND') return;
