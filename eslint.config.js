@@ -39,7 +39,12 @@ export default tseslint.config(
   },
   {
     files: ['main/cli/**/*.ts'],
-    rules: restrict(['electron', '**/engine/**', '**/server/**', '**/electron/**', '**/test/**'], 'the CLI is an edge: it imports service and core only'),
+    rules: restrict(['electron', '**/engine/**', '**/server/**', '**/electron/**', '**/test/**'], 'the CLI is an edge: it imports service, core and the headless host (main/daemon) only'),
+  },
+  {
+    // The headless host composes the service with the server edge (deskvault serve / daemon).
+    files: ['main/daemon/**/*.ts'],
+    rules: restrict(['electron', '**/engine/**', '**/cli/**', '**/electron/**', '**/test/**'], 'the headless host imports service, server and core only'),
   },
   {
     files: ['main/server/**/*.ts'],

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { DeskVaultError, exitCodeFor } from '../core/errors.js';
+import { registerServiceCommands } from './service-commands.js';
 import { registerVaultCommands } from './vault-commands.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -13,10 +14,16 @@ export async function main(argv: string[]): Promise<void> {
     .description('DeskVault: deduplicating, compressed, encrypted backups of your files')
     .version('0.1.0')
     .addOption(new Option('--debug', 'print stack traces of errors'))
+    .addOption(new Option('--home <dir>', 'the state folder (plans, settings, caches); default $DESKVAULT_HOME or the app\'s folder'))
     .showHelpAfterError('(run `deskvault help COMMAND` for its options)')
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerVaultCommands(program);
+  registerServiceCommands(program);
+  program.hook('preAction', (cmd) => {
+    const home = cmd.optsWithGlobals().home as string | undefined;
+    if (home) process.env.DESKVAULT_HOME = home;
+  });
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv);

@@ -11,11 +11,13 @@ import {
   openVault,
   parseDuration,
   parseSize,
+  type ObjectLockSettings,
   type RecoveryPoint,
   type RetentionPolicy,
   type VaultSession,
 } from '../service/vault-service.js';
 import { doctor } from '../service/doctor.js';
+import { isVaultName, openRegisteredVault, registeredVaultLocation } from '../service/index.js';
 import { formatBytes, formatDuration, formatLocalTime, table } from './format.js';
 import { createProgress } from './progress.js';
 import { readSecret } from './secrets.js';
@@ -36,7 +38,7 @@ function vaultCommand(parent: Command, name: string, description: string): Comma
   return parent
     .command(name)
     .description(description)
-    .option('--vault <location>', 'vault folder or file:// URL (default: $DESKVAULT_VAULT)')
+    .option('--vault <vault>', 'a registered vault\'s name, or a location: folder, file:// URL or s3://bucket/prefix (default: $DESKVAULT_VAULT)')
     .option('--password-file <file>', 'read the passphrase from the first line of FILE (default: $DESKVAULT_PASSWORD, else a prompt)')
     .option('--limit-upload <rate>', 'upload at most RATE per second, e.g. 2M (sizes as in --exclude-larger-than)')
     .option('--limit-download <rate>', 'download at most RATE per second, e.g. 10M')
@@ -69,6 +71,11 @@ async function openAt(
   secret: { env: string; file?: string; fileFlag: string },
   limits: { limitUpload?: number; limitDownload?: number } = {},
 ): Promise<{ session: VaultSession; openMs: number }> {
+  if (isVaultName(location)) {
+    // A registered vault: the registry finds its key (app-managed, saved passphrase, or KMS).
+    const t0 = Date.now();
+    return { session: await openRegisteredVault(location, limits), openMs: Date.now() - t0 };
+  }
   const given = secret.file !== undefined || !!process.env[secret.env];
   let t = Date.now();
   const session = await openVault(location, async (hasKms) => {
@@ -99,9 +106,14 @@ export function registerVaultCommands(program: Command): void {
     .option('--kms-key <key>', 'hold the vault key in AWS KMS (key id, ARN or alias); a passphrase, if given too, becomes the recovery slot')
     .option('--copy-params-from <location>', 'share chunking with another vault so copies between them deduplicate')
     .option('--from-password-file <file>', 'passphrase of the --copy-params-from vault (default: $DESKVAULT_FROM_PASSWORD)')
+    .addOption(new Option('--lock-mode <mode>', 'S3 Object Lock: keep every recovery point undeletable (with --lock-days)').choices(['governance', 'compliance']))
+    .option('--lock-days <n>', 'with --lock-mode: days each recovery point stays locked', count)
     .option('--json', 'print the result as JSON')
-    .action(async (o: VaultOpts & { kmsKey?: string; copyParamsFrom?: string; fromPasswordFile?: string }) => {
+    .action(async (o: VaultOpts & { kmsKey?: string; copyParamsFrom?: string; fromPasswordFile?: string; lockMode?: 'governance' | 'compliance'; lockDays?: number }) => {
       const location = locationOf(o);
+      if (isVaultName(location)) throw new DeskVaultError('USAGE', `"${location}" is a vault name; init takes a location (a folder path with a /, or s3://…). To create and register a named vault: deskvault vault add --name ${location} --location LOCATION`, {});
+      if ((o.lockMode === undefined) !== (o.lockDays === undefined)) throw new DeskVaultError('USAGE', '--lock-mode and --lock-days go together: e.g. --lock-mode governance --lock-days 30', {});
+      const objectLock: ObjectLockSettings | undefined = o.lockMode ? { mode: o.lockMode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', days: o.lockDays! } : undefined;
       let base: VaultSession | undefined;
       if (o.copyParamsFrom) {
         base = (await openAt(o.copyParamsFrom, { env: 'DESKVAULT_FROM_PASSWORD', file: o.fromPasswordFile, fileFlag: '--from-password-file' })).session;
@@ -111,10 +123,11 @@ export function registerVaultCommands(program: Command): void {
       const passphrase = !o.kmsKey || passphraseGiven
         ? await readSecret({ env: 'DESKVAULT_PASSWORD', file: o.passwordFile, fileFlag: '--password-file', prompt: 'New passphrase', confirm: true })
         : undefined;
-      const s = await initVault(location, { passphrase, kmsKey: o.kmsKey }, { copyParamsFrom: base });
-      if (o.json) out({ id: s.id, location, kmsKey: o.kmsKey ?? null, recoveryPassphrase: !!passphrase, copiedParamsFrom: o.copyParamsFrom ?? null });
+      const s = await initVault(location, { passphrase, kmsKey: o.kmsKey }, { copyParamsFrom: base, objectLock });
+      if (o.json) out({ id: s.id, location, kmsKey: o.kmsKey ?? null, recoveryPassphrase: !!passphrase, copiedParamsFrom: o.copyParamsFrom ?? null, objectLock: objectLock ?? null });
       else {
         say(`created vault ${s.id} at ${location}${o.kmsKey ? ` with its key held by AWS KMS (${o.kmsKey})` : ''}`);
+        if (objectLock) say(`Object Lock (${objectLock.mode}): every recovery point, with everything it needs, stays undeletable for ${objectLock.days} day(s) after it is written.`);
         if (o.kmsKey && !passphrase) say('No recovery passphrase: if access to the KMS key is lost, so is the data. Add one now: deskvault key add');
         else say('Keep the passphrase safe: without it (or another key slot) the data cannot be recovered.');
       }
@@ -278,16 +291,19 @@ export function registerVaultCommands(program: Command): void {
       };
       const { session } = await open(o);
       const decisions = await session.forget(policy, { dryRun: !!o.dryRun });
+      const lockedOut = decisions.filter((d) => !d.keep && d.lockedUntil);
       const removed = decisions.filter((d) => !d.keep);
       let pruned = null;
       if (o.prune && !o.dryRun && removed.length > 0) pruned = await session.prune({ onNotice: (m) => say(`note: ${m}`) });
       if (o.json) {
-        out({ dryRun: !!o.dryRun, keep: decisions.filter((d) => d.keep).map((d) => ({ ...pointJson(d.point), reasons: d.reasons })), remove: removed.map((d) => pointJson(d.point)), prune: pruned });
+        out({ dryRun: !!o.dryRun, keep: decisions.filter((d) => d.keep).map((d) => ({ ...pointJson(d.point), reasons: d.reasons })), remove: removed.map((d) => ({ ...pointJson(d.point), lockedUntil: d.lockedUntil ?? null })), prune: pruned });
         return;
       }
       const rows = [['ID', 'Time', 'Host', 'Paths', 'Decision']];
-      for (const d of decisions) rows.push([d.point.id.slice(0, 8), formatLocalTime(d.point.time), d.point.host, d.point.paths.join(', '), d.keep ? `keep (${d.reasons.join(', ')})` : 'remove']);
+      const decision = (d: (typeof decisions)[number]): string => (d.keep ? `keep (${d.reasons.join(', ')})` : d.lockedUntil ? `remove: LOCKED until ${formatLocalTime(d.lockedUntil)}` : 'remove');
+      for (const d of decisions) rows.push([d.point.id.slice(0, 8), formatLocalTime(d.point.time), d.point.host, d.point.paths.join(', '), decision(d)]);
       process.stdout.write(`${table(rows)}\n${o.dryRun ? 'would remove' : 'removed'} ${removed.length} of ${decisions.length} point(s)\n`);
+      if (o.dryRun && lockedOut.length > 0) say(`${lockedOut.length} of them ${lockedOut.length > 1 ? 'are' : 'is'} under Object Lock: forget without --dry-run would refuse and remove nothing`);
       if (pruned) printPrune(pruned);
       else if (!o.dryRun && removed.length > 0) say('run `deskvault prune` (or forget --prune) to free the space they used');
     });
@@ -301,6 +317,7 @@ export function registerVaultCommands(program: Command): void {
       if (o.json) return out(r);
       if (o.dryRun) process.stdout.write(`dry run: ${formatBytes(r.reclaimableBytes)} reclaimable (${r.packsDeleted} pack(s) to delete, ${r.packsRepacked} to repack, copying ${formatBytes(r.bytesRepacked)})\n`);
       else printPrune(r);
+      if (r.packsLocked) process.stdout.write(`${formatBytes(r.bytesLocked)} in ${r.packsLocked} pack(s) no point needs ${o.dryRun ? 'would be' : 'were'} kept: under Object Lock until ${formatLocalTime(r.lockedUntil!)} at the latest\n`);
     });
 
   const key = program.command('key').description('manage the key slots that open the vault');
@@ -330,8 +347,9 @@ export function registerVaultCommands(program: Command): void {
     .argument('<id>', 'key slot id or unique prefix')
     .action(async (id: string, o: VaultOpts) => {
       const { session } = await open(o);
-      await session.removeKey(id);
+      const r = await session.removeKey(id);
       say(`removed key slot ${id}`);
+      if (r.lockedUntil) say(`note: Object Lock keeps the slot's locked version in the bucket (hidden behind a delete marker) until ${formatLocalTime(r.lockedUntil)}`);
     });
 
   program
@@ -363,11 +381,12 @@ export function registerVaultCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .option('--debug', 'print stack traces of errors')
     .action(async (o: VaultOpts & { printPolicy?: boolean }) => {
-      const r = await doctor(locationOf(o));
+      const given = locationOf(o);
+      const r = await doctor(isVaultName(given) ? await registeredVaultLocation(given) : given);
       if (o.json) out(r);
       else if (o.printPolicy && r.policy) out(r.policy);
       else {
-        say(r.vault ? `vault ${r.vault.id} (format ${r.vault.version}) at ${r.location}` : `no vault (yet) at ${r.location}`);
+        say(r.vault ? `vault ${r.vault.id} (format ${r.vault.version}) at ${r.location}${r.vault.objectLock ? `, Object Lock ${r.vault.objectLock.mode} ${r.vault.objectLock.days} day(s)` : ''}` : `no vault (yet) at ${r.location}`);
         const rows = [['Right', 'Status', 'Needed to']];
         for (const c of r.checks) rows.push([c.permission, c.ok ? 'ok' : c.message === 'missing' ? 'MISSING' : `FAILED: ${c.message}`, c.feature]);
         process.stdout.write(`${table(rows)}\n`);
@@ -401,5 +420,5 @@ function printPrune(r: { packsDeleted: number; bytesDeleted: number; packsRepack
 }
 
 function pointJson(p: RecoveryPoint): Record<string, unknown> {
-  return { id: p.id, time: p.time, host: p.host, user: p.user, paths: p.paths, tags: p.tags, status: p.status, parent: p.parent, stats: p.stats, errors: p.errors };
+  return { id: p.id, time: p.time, host: p.host, user: p.user, paths: p.paths, tags: p.tags, status: p.status, parent: p.parent, stats: p.stats, errors: p.errors, ...(p.lock ? { lock: p.lock } : {}) };
 }

@@ -10,7 +10,7 @@ import { openStore } from './location.js';
 
 export interface DoctorReport {
   location: string;
-  vault: { id: string; version: string } | null;
+  vault: { id: string; version: string; objectLock: { mode: string; days: number } | null } | null;
   checks: { permission: string; ok: boolean; feature: string; message?: string }[];
   ok: boolean;
   /** For S3: the IAM policy this vault needs (from the same table). */
@@ -25,14 +25,16 @@ export async function doctor(location: string): Promise<DoctorReport> {
   const store = openStore(location);
   try {
     const c = await Vault.readConfig(store);
-    vault = { id: c.id, version: `${c.version.major}.${c.version.minor}` };
+    vault = { id: c.id, version: `${c.version.major}.${c.version.minor}`, objectLock: c.objectLock ?? null };
   } catch (err) {
     if (!isDeskVaultError(err, 'VAULT_NOT_FOUND') && !isDeskVaultError(err, 'ACCESS_DENIED')) throw err;
   }
   if (isS3Location(location)) {
     const loc = parseS3Location(location);
     const { probeS3Permissions, S3Store } = await loadS3Support();
-    for (const r of await probeS3Permissions(new S3Store(loc))) checks.push({ ...r, feature: feature(r.permission) });
+    // A locked vault also needs the Object Lock rights; an unlocked one is not asked for them.
+    const lock = !!vault?.objectLock;
+    for (const r of await probeS3Permissions(new S3Store(loc), { lock })) checks.push({ ...r, feature: feature(r.permission) });
     let kmsArn: string | undefined;
     if (vault) {
       const all: KeySlot[] = await listSlots(store).catch(() => []);
@@ -42,7 +44,7 @@ export async function doctor(location: string): Promise<DoctorReport> {
         for (const r of await probeKmsPermissions(slot, vault.id)) checks.push({ ...r, feature: `${feature(r.permission)} (${slot.keyId})` });
       }
     }
-    policy = iamPolicy(loc.bucket, loc.prefix, kmsArn);
+    policy = iamPolicy(loc.bucket, loc.prefix, kmsArn, { lock });
   } else {
     const probe = `doctor/probe-${randomBytes(6).toString('hex')}`;
     const step = async (permission: string, feat: string, fn: () => Promise<unknown>): Promise<void> => {

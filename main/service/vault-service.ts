@@ -5,15 +5,16 @@
  */
 import { DeskVaultError } from '../core/errors.js';
 import {
-  applyRetention,
   backup,
   CachingStore,
   check,
   copyPoints,
   createPathMatcher,
   estimateTotals,
+  forget,
   isS3Location,
   listSlots,
+  loadS3LockSupport,
   loadS3Support,
   parseS3Location,
   pathComponents,
@@ -21,8 +22,11 @@ import {
   removeSlot,
   repairIndex,
   restore,
+  RetryStore,
   summarizeSlot,
+  ThrottleStore,
   Vault,
+  VaultLock,
   type BackupOptions,
   type BackupResult,
   type CheckOptions,
@@ -30,6 +34,8 @@ import {
   type CopyResult,
   type KeySlotSummary,
   type LoadedIndex,
+  type ObjectLockSettings,
+  type ObjectStore,
   type PruneOptions,
   type PruneResult,
   type RecoveryPoint,
@@ -43,6 +49,7 @@ import {
 import { localPathOf, openStore, type StoreOptions } from './location.js';
 import { vaultCacheFolder } from './state-folder.js';
 
+export type { ObjectLockSettings } from '../engine/index.js';
 export type { CopyResult, RecoveryPoint, TreeNode, BackupResult, CheckResult, PruneResult, RestoreResult, RetentionPolicy, RetentionDecision, KeySlotSummary, RepairIndexResult };
 export { parseDuration, parseSize } from '../engine/index.js';
 
@@ -55,7 +62,7 @@ export interface ListedEntry {
   target?: string;
 }
 
-export interface BackupRequest extends Omit<BackupOptions, 'matcher' | 'neverInclude'> {
+export interface BackupRequest extends Omit<BackupOptions, 'matcher'> {
   excludes?: string[];
 }
 
@@ -64,22 +71,57 @@ export function estimateBackup(paths: string[], excludes: string[] | undefined, 
   return estimateTotals(paths, excludes && excludes.length > 0 ? createPathMatcher(excludes) : undefined, budgetMs);
 }
 
-/** Creates a vault with a passphrase slot, an AWS KMS slot, or both (KMS + recovery passphrase). */
-export async function initVault(location: string, keys: { passphrase?: string; kmsKey?: string }, opts: { copyParamsFrom?: VaultSession } = {}): Promise<VaultSession> {
-  const store = openStore(location);
+/**
+ * Creates a vault with a passphrase slot, an AWS KMS slot, or both (KMS + recovery passphrase).
+ * With `objectLock`, the vault must be on S3 in a bucket with Object Lock enabled (checked before
+ * anything is written); its config and key slots are then written locked.
+ */
+export async function initVault(
+  location: string,
+  keys: { passphrase?: string; kmsKey?: string },
+  opts: { copyParamsFrom?: VaultSession; objectLock?: ObjectLockSettings; now?: () => number } = {},
+): Promise<VaultSession> {
+  if (opts.objectLock && !isS3Location(location)) {
+    throw new DeskVaultError('USAGE', `Object Lock (--lock-mode) needs a vault on S3 in a bucket with Object Lock enabled; a folder (${location}) cannot enforce retention, so nothing was created`, { location });
+  }
+  let store = openStore(location);
+  let lock: VaultLock | null = null;
   if (isS3Location(location)) {
     // Preflight: every right the vault will need, named, before anything is written. Only missing
     // rights refuse; a feature an S3-compatible service lacks (doctor reports it) does not.
     const { probeS3Permissions, S3Store } = await loadS3Support();
-    const missing = (await probeS3Permissions(new S3Store(parseS3Location(location)))).filter((r) => r.message === 'missing');
+    const plain = new S3Store(parseS3Location(location));
+    const missing = (await probeS3Permissions(plain, { lock: !!opts.objectLock })).filter((r) => r.message === 'missing');
     if (missing.length > 0) {
       throw new DeskVaultError('ACCESS_DENIED', `the AWS credentials in use lack ${missing.map((m) => m.permission).join(', ')} on ${location.split('?')[0]}; run \`deskvault doctor --print-policy\` for the policy to grant`, {
         permissions: missing.map((m) => m.permission),
       });
     }
+    if (opts.objectLock) {
+      await (await loadS3LockSupport()).assertBucketLockable(plain);
+      ({ store, lock } = await openLockedS3Store(location, opts.objectLock, {}, opts.now));
+    }
   }
-  const vault = await Vault.init(store, { ...keys, copyParamsFrom: opts.copyParamsFrom?.vault });
+  const vault = await Vault.init(store, { ...keys, copyParamsFrom: opts.copyParamsFrom?.vault, objectLock: opts.objectLock });
+  if (lock) {
+    vault.attachObjectLock(lock);
+    await lock.saveLedger(vault);
+  }
   return new VaultSession(vault, location);
+}
+
+/**
+ * The store of a locked S3 vault: as openStore() builds it (retry outside, bandwidth limits
+ * inside), but over an S3Store that puts the vault's immutable objects with retention (the store
+ * asks the VaultLock per key), and with the VaultLock holding that store's retention calls.
+ */
+async function openLockedS3Store(location: string, settings: ObjectLockSettings, storeOpts: StoreOptions = {}, now?: () => number): Promise<{ store: ObjectStore; lock: VaultLock }> {
+  const [{ S3Store }, { S3Retention }] = await Promise.all([loadS3Support(), loadS3LockSupport()]);
+  const lock = new VaultLock(settings, now);
+  const s3 = new S3Store(parseS3Location(location), { objectLock: lock });
+  lock.attachControl(new S3Retention(s3));
+  const limited = storeOpts.limitUpload || storeOpts.limitDownload ? new ThrottleStore(s3, { uploadBytesPerSec: storeOpts.limitUpload, downloadBytesPerSec: storeOpts.limitDownload }) : s3;
+  return { store: new RetryStore(limited), lock };
 }
 
 /**
@@ -88,17 +130,34 @@ export async function initVault(location: string, keys: { passphrase?: string; k
  * config and the key slots are read once). A remote vault is read through the local cache of its
  * immutable metadata (state folder, `cache/<vault id>`).
  */
-export async function openVault(location: string, secret: string | null | ((hasKms: boolean) => Promise<string | null>), storeOpts: StoreOptions = {}): Promise<VaultSession> {
+export async function openVault(
+  location: string,
+  secret: string | null | ((hasKms: boolean) => Promise<string | null>),
+  storeOpts: StoreOptions = {},
+  opts: { now?: () => number } = {},
+): Promise<VaultSession> {
   let store = openStore(location, storeOpts);
   const config = await Vault.readConfig(store);
+  // A locked vault on S3 is written through a store that locks; anywhere else (a copy in a folder)
+  // it opens without one and can be read, not written (Vault.objectLock says so).
+  let lock: VaultLock | null = null;
+  if (config.objectLock && isS3Location(location)) ({ store, lock } = await openLockedS3Store(location, config.objectLock, storeOpts, opts.now));
   if (localPathOf(location) === null) store = new CachingStore(store, vaultCacheFolder(config.id));
   const slots = await listSlots(store);
   const passphrase = typeof secret === 'function' ? await secret(slots.some((s) => s.kind === 'kms')) : secret;
-  return new VaultSession(await Vault.openKnown(store, config, slots, passphrase), location);
+  const vault = await Vault.openKnown(store, config, slots, passphrase);
+  if (lock) vault.attachObjectLock(lock);
+  return new VaultSession(vault, location);
+}
+
+/** The permanent id of the vault at `location` (reads only its config). */
+export async function readVaultId(location: string): Promise<string> {
+  return (await Vault.readConfig(openStore(location))).id;
 }
 
 /** Copies points (all, or the given refs) from one open vault to another; see engine/copy. */
 export async function copyBetween(from: VaultSession, to: VaultSession, refs: string[], onNotice?: (m: string) => void): Promise<CopyResult> {
+  to.vault.objectLock('copied to'); // a locked vault where it cannot be locked: refuse before writing
   const all = await from.points();
   const points = refs.length === 0 ? all : await Promise.all(refs.map((r) => from.vault.resolvePoint(r, all)));
   return copyPoints(from.vault, to.vault, points, { onNotice });
@@ -118,8 +177,9 @@ export class VaultSession {
 
   async backup(req: BackupRequest): Promise<BackupResult> {
     const matcher = req.excludes && req.excludes.length > 0 ? createPathMatcher(req.excludes) : undefined;
+    this.vault.objectLock('backed up to'); // a locked vault where it cannot be locked: refuse before writing
     const local = localPathOf(this.location);
-    const result = await backup(this.vault, { ...req, matcher, neverInclude: local ? [local] : [] });
+    const result = await backup(this.vault, { ...req, matcher, neverInclude: [...(local ? [local] : []), ...(req.neverInclude ?? [])] });
     this.loaded = null;
     return result;
   }
@@ -181,10 +241,9 @@ export class VaultSession {
     return check(this.vault, opts);
   }
 
-  async forget(policy: RetentionPolicy, opts: { dryRun?: boolean }): Promise<RetentionDecision[]> {
-    const decisions = applyRetention(await this.points(), policy);
-    if (!opts.dryRun) for (const d of decisions) if (!d.keep) await this.vault.store.delete(`points/${d.point.id}`);
-    return decisions;
+  /** Removes what the policy does not keep; refuses (OBJECT_LOCKED) points under Object Lock. */
+  forget(policy: RetentionPolicy, opts: { dryRun?: boolean; now?: () => number }): Promise<RetentionDecision[]> {
+    return forget(this.vault, policy, opts);
   }
 
   async prune(opts: PruneOptions): Promise<PruneResult> {
@@ -211,8 +270,23 @@ export class VaultSession {
     return summarizeSlot(await this.vault.addKmsSlot(keyId));
   }
 
-  async removeKey(slotId: string): Promise<void> {
+  /**
+   * Removes a key slot. In a locked vault the slot's object is under retention: S3 hides it behind
+   * a delete marker and keeps the locked version until `lockedUntil` (returned, for the caller to
+   * say); DeskVault allows this one delete on purpose, so slots can be rotated out while backups
+   * keep extending the locks of the slots that remain.
+   */
+  async removeKey(slotId: string): Promise<{ lockedUntil: string | null }> {
+    const lock = this.vault.objectLock('changed');
+    const slot = lock ? (await listSlots(this.vault.store)).find((s) => s.id === slotId || s.id.startsWith(slotId)) : undefined;
+    const until = lock && slot ? await lock.lockedUntil(this.vault, `keys/${slot.id}`) : 0;
     await removeSlot(this.vault.store, slotId);
+    return { lockedUntil: until ? new Date(until).toISOString() : null };
+  }
+
+  /** The vault's Object Lock settings, or null. */
+  get objectLock(): ObjectLockSettings | null {
+    return this.vault.config.objectLock ?? null;
   }
 
   get openedSlotId(): string | null {

@@ -1,0 +1,194 @@
+/**
+ * The API contract: one table of methods (name → input schema, whether it changes state) and one
+ * map of result types. The service implements it (`createService`), and every edge is generated
+ * from this table — HTTP routes (`POST /api/<method>`), IPC channels and the preload bridge, the
+ * CLI's calls to a running service — so no channel is written by hand and every input is
+ * validated by the same schema wherever it enters.
+ */
+import { z } from 'zod';
+import {
+  AbsolutePath,
+  LegalHoldInput,
+  LockSettings,
+  NotificationSettings,
+  PlanInput,
+  PlanName,
+  ScheduleExpression,
+  VaultName,
+  type Job,
+  type LegalHold,
+  type Plan,
+  type RecoveryPointInfo,
+  type ServiceStatus,
+  type VaultRecord,
+} from './model.js';
+
+const Empty = z.object({}).strict();
+const PointRef = z.string().regex(/^(latest|[0-9a-f]{4,64})$/, 'a recovery point id (or a unique prefix of it) or "latest"');
+const TreePath = z.string().max(4096).refine((p) => p === '' || p.startsWith('/'), 'an absolute path inside the point, or empty for its top');
+
+export const VaultAddInput = z
+  .object({
+    name: VaultName,
+    location: z.string().min(1).max(4096),
+    /** Default: an app-managed key (kept in the key store), with a printable recovery code. */
+    keyProvider: z.enum(['app', 'passphrase', 'kms']).default('app'),
+    passphrase: z.string().min(1).max(1024).optional(),
+    kmsKey: z.string().min(1).max(2048).optional(),
+    lock: LockSettings.optional(),
+    notifications: NotificationSettings.optional(),
+  })
+  .strict()
+  .refine((v) => v.keyProvider !== 'passphrase' || v.passphrase, { message: 'a passphrase vault needs a passphrase', path: ['passphrase'] })
+  .refine((v) => v.keyProvider !== 'kms' || v.kmsKey, { message: 'a KMS vault needs kmsKey', path: ['kmsKey'] });
+
+export const RestoreInput = z
+  .object({
+    vault: VaultName,
+    point: PointRef,
+    /** Paths inside the point (original absolute paths); empty = everything. */
+    paths: z.array(TreePath).max(10000).default([]),
+    mode: z.enum(['into', 'in-place']),
+    /** The folder the selected items land in, by their own names (mode "into"). */
+    target: AbsolutePath.optional(),
+    conflict: z.enum(['skip', 'overwrite', 'keep-both']).default('keep-both'),
+    dryRun: z.boolean().default(false),
+  })
+  .strict()
+  .refine((r) => r.mode !== 'into' || r.target, { message: 'restoring into a folder needs target', path: ['target'] });
+
+function method<S extends z.ZodType>(input: S, mutates: boolean, summary: string) {
+  return { input, mutates, summary };
+}
+
+export const API_METHODS = {
+  'status.get': method(Empty, false, 'protection state for the tray and dashboard'),
+  'vaults.list': method(Empty, false, 'registered vaults'),
+  'vaults.add': method(VaultAddInput, true, 'create a vault, or connect an existing one, and register it'),
+  'vaults.recoveryKit': method(z.object({ name: VaultName }).strict(), true, 'the recovery code of an app-managed vault not yet shown (given out once)'),
+  'vaults.setNotifications': method(z.object({ name: VaultName, notifications: NotificationSettings }).strict(), true, 'where a vault\'s events go: an SNS topic, a webhook, desktop'),
+  'vaults.remove': method(z.object({ name: VaultName }).strict(), true, 'forget a vault registration (the vault itself is untouched)'),
+  'plans.list': method(Empty, false, 'backup plans'),
+  'plans.get': method(z.object({ name: PlanName }).strict(), false, 'one plan'),
+  'plans.create': method(PlanInput, true, 'create a plan'),
+  'plans.update': method(PlanInput, true, 'replace a plan by name'),
+  'plans.delete': method(z.object({ name: PlanName }).strict(), true, 'delete a plan (its recovery points stay)'),
+  'plans.nextRuns': method(z.object({ schedule: ScheduleExpression, timeZone: z.string().max(64).optional(), count: z.int().min(1).max(20).default(5) }).strict(), false, 'next run times of a schedule'),
+  'backups.start': method(z.object({ plan: PlanName, rule: z.string().max(64).optional() }).strict(), true, 'back up a plan now'),
+  'restores.start': method(RestoreInput, true, 'restore files from a recovery point'),
+  'jobs.list': method(z.object({ limit: z.int().min(1).max(1000).default(50) }).strict(), false, 'recent jobs, newest first'),
+  'jobs.get': method(z.object({ id: z.string().max(64) }).strict(), false, 'one job'),
+  'jobs.cancel': method(z.object({ id: z.string().max(64) }).strict(), true, 'cancel a job'),
+  'jobs.pause': method(z.object({ minutes: z.int().min(1).max(7 * 24 * 60).optional() }).strict(), true, 'pause all scheduled and continuous work (until resumed, or for N minutes)'),
+  'jobs.resume': method(Empty, true, 'resume scheduled and continuous work'),
+  'points.list': method(z.object({ vault: VaultName, plan: PlanName.optional() }).strict(), false, 'recovery points of a vault, newest first'),
+  'points.browse': method(z.object({ vault: VaultName, point: PointRef, path: TreePath.default(''), offset: z.int().min(0).default(0), limit: z.int().min(1).max(200000).default(1000) }).strict(), false, 'one directory of a recovery point'),
+  'points.search': method(z.object({ vault: VaultName, glob: z.string().max(1024).optional(), text: z.string().max(1024).optional(), limit: z.int().min(1).max(10000).default(500) }).strict(), false, 'find files by name or glob across all points'),
+  'points.versions': method(z.object({ vault: VaultName, path: AbsolutePath }).strict(), false, 'every distinct version of a file'),
+  'points.diff': method(z.object({ vault: VaultName, from: PointRef, to: PointRef }).strict(), false, 'what changed between two points'),
+  'holds.list': method(Empty, false, 'legal holds'),
+  'holds.create': method(LegalHoldInput.strict(), true, 'place a legal hold'),
+  'holds.release': method(z.object({ id: z.string().max(64) }).strict(), true, 'release a legal hold'),
+  'audit.list': method(z.object({ limit: z.int().min(1).max(10000).default(200) }).strict(), false, 'recent audit records'),
+  'audit.verify': method(Empty, false, 'verify the audit trail hash chain'),
+} as const;
+
+export type ApiMethod = keyof typeof API_METHODS;
+export type ApiInput<M extends ApiMethod> = z.input<(typeof API_METHODS)[M]['input']>;
+export type ApiParsedInput<M extends ApiMethod> = z.output<(typeof API_METHODS)[M]['input']>;
+
+export interface BrowseEntry {
+  name: string;
+  path: string;
+  type: 'file' | 'dir' | 'symlink' | 'other';
+  size: number | null;
+  mtime: string;
+  mode: number;
+  target?: string;
+}
+
+export interface SearchHit {
+  pointId: string;
+  time: string;
+  path: string;
+  type: BrowseEntry['type'];
+  size: number | null;
+  mtime: string;
+}
+
+export interface FileVersion {
+  contentId: string;
+  size: number | null;
+  mtime: string;
+  pointIds: string[];
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface PointDiff {
+  added: string[];
+  removed: string[];
+  changed: string[];
+}
+
+export interface AuditRecordView {
+  seq: number;
+  time: string;
+  action: string;
+  source: string;
+  outcome: string;
+  args: unknown;
+}
+
+export interface ApiResults {
+  'status.get': ServiceStatus;
+  'vaults.list': VaultRecord[];
+  'vaults.add': { vault: VaultRecord; created: boolean; recoveryCode: string | null; warnings: string[] };
+  'vaults.recoveryKit': { vault: string; recoveryCode: string | null; instructions: string };
+  'vaults.setNotifications': VaultRecord;
+  'vaults.remove': { removed: string };
+  'plans.list': Plan[];
+  'plans.get': Plan;
+  'plans.create': Plan;
+  'plans.update': Plan;
+  'plans.delete': { deleted: string };
+  'plans.nextRuns': { runs: string[]; description: string };
+  'backups.start': Job;
+  'restores.start': Job;
+  'jobs.list': Job[];
+  'jobs.get': Job;
+  'jobs.cancel': Job;
+  'jobs.pause': ServiceStatus;
+  'jobs.resume': ServiceStatus;
+  'points.list': RecoveryPointInfo[];
+  'points.browse': { point: RecoveryPointInfo; path: string; entries: BrowseEntry[]; total: number };
+  'points.search': { hits: SearchHit[]; truncated: boolean };
+  'points.versions': { versions: FileVersion[] };
+  'points.diff': PointDiff;
+  'holds.list': LegalHold[];
+  'holds.create': LegalHold;
+  'holds.release': LegalHold;
+  'audit.list': AuditRecordView[];
+  'audit.verify': { ok: boolean; records: number; problem: string | null };
+}
+
+export type ApiResult<M extends ApiMethod> = ApiResults[M];
+
+/** The typed API every edge exposes: the service itself, the IPC bridge, the HTTP client. */
+export type DeskVaultApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiResult<M>> };
+
+/** Events pushed to the edges (SSE on HTTP, IPC messages in Electron). */
+export interface ApiEvents {
+  job: Job;
+  status: ServiceStatus;
+  notification: { type: string; time: string; message: string; vaultName?: string; planName?: string; jobId?: string };
+}
+export type ApiEventName = keyof ApiEvents;
+export const API_EVENT_NAMES: readonly ApiEventName[] = ['job', 'status', 'notification'];
+
+/** Where a call came from, for the audit trail. */
+export type CallSource = 'cli' | 'http' | 'ipc' | 'scheduler' | 'service';
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(API_METHODS, name);
+}

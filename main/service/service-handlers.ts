@@ -1,0 +1,161 @@
+/**
+ * The handler of every API method, by name (the table the edges are generated from is in
+ * main/core/api.ts). Inputs arrive parsed by the method's schema. Long work (backups, restores)
+ * returns a job at once; its progress arrives as `job` events and through `jobs.get`.
+ */
+import type { ApiMethod, ApiParsedInput, ApiResult } from '../core/api.js';
+import { DeskVaultError } from '../core/errors.js';
+import type { Job, Plan, Rule } from '../core/model.js';
+import { runBackupJob } from './backups/backup-job.js';
+import { CatalogAccess } from './catalog-access.js';
+import { Protection } from './protection.js';
+import { toPointInfo } from './points/point-info.js';
+import { runRestoreJob } from './restores/restore-job.js';
+import { describeSchedule, nextRuns, parseSchedule } from './schedule/index.js';
+import type { DeskVaultService } from './service.js';
+import { computeStatus } from './status.js';
+
+export type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiResult<M>> } & { startBackground(): Promise<void>; stopBackground(): Promise<void> };
+
+export function createHandlers(svc: DeskVaultService): Handlers {
+  const catalog = new CatalogAccess(svc);
+  const protection = new Protection(svc, (plan, rule, trigger, changedPaths) => startBackup(plan, rule, trigger, changedPaths));
+
+  /** Submits a backup job of one plan rule; resolves when it is queued (the job is PENDING). */
+  async function startBackup(plan: Plan, rule: Rule, trigger: Job['trigger'], changedPaths?: string[], startDeadline?: Date): Promise<{ job: Job; done: Promise<Job> }> {
+    const neverInclude = [svc.home, ...(await svc.registry.localFolders())];
+    return svc.jobs.submit(
+      { kind: 'BACKUP', vaultName: rule.targetVault, planName: plan.name, ruleName: rule.name, trigger },
+      async (ctx) => {
+        const session = await svc.registry.open(rule.targetVault);
+        const outcome = await runBackupJob({ plan, rule, session, neverInclude, changedPaths }, ctx);
+        await catalog.afterBackup(rule.targetVault).catch((err) => ctx.log(`catalog not updated: ${(err as Error).message}`));
+        return outcome;
+      },
+      { startDeadline },
+    );
+  }
+
+  async function validatePlanVaults(plan: { rules: Rule[] }): Promise<void> {
+    const names = new Set((await svc.registry.list()).map((v) => v.name));
+    for (const r of plan.rules) {
+      if (!names.has(r.targetVault)) throw new DeskVaultError('INVALID_INPUT', `rule "${r.name}": no vault named "${r.targetVault}" is registered`, { field: 'rules.targetVault' });
+      parseSchedule(r.schedule, r.timeZone); // throws INVALID_INPUT with the reason
+      for (const c of r.copyActions) {
+        if (!names.has(c.targetVault)) throw new DeskVaultError('INVALID_INPUT', `rule "${r.name}": copy target "${c.targetVault}" is not a registered vault`, { field: 'rules.copyActions' });
+      }
+    }
+    const vaultFolders = await svc.registry.localFolders();
+    for (const r of (plan as Plan).resources ?? []) {
+      for (const v of [...vaultFolders, svc.home]) {
+        if (r.path === v || r.path.startsWith(`${v}/`)) throw new DeskVaultError('INVALID_INPUT', `${r.path} is inside a vault or DeskVault's own state folder and cannot be protected`, { field: 'resources.path' });
+      }
+    }
+  }
+
+  const handlers: Handlers = {
+    'status.get': async () => computeStatus(svc, protection),
+    'vaults.list': () => svc.registry.list(),
+    'vaults.add': async (input) => {
+      const r = await svc.registry.add(input);
+      await svc.notifications.refresh();
+      return r;
+    },
+    'vaults.setNotifications': async ({ name, notifications }) => {
+      const v = await svc.registry.update(name, (r) => ({ ...r, notifications }));
+      await svc.notifications.refresh();
+      return v;
+    },
+    'vaults.recoveryKit': async ({ name }) => {
+      const v = await svc.registry.get(name);
+      const account = `vault:${v.id}:recovery-pending`;
+      const code = await svc.registry.keyStore.get(account);
+      if (code) await svc.registry.keyStore.delete(account);
+      return {
+        vault: name,
+        recoveryCode: code,
+        instructions: code
+          ? `Print or write down this recovery code and keep it away from this computer. With it and the vault folder (${v.location}), DESKVAULT_PASSWORD=<code> opens the vault on any machine. It is shown only once.`
+          : 'The recovery code was already shown. If it is lost, add a new passphrase slot with `deskvault key add` while this machine can still open the vault.',
+      };
+    },
+    'vaults.remove': async ({ name }) => {
+      const users = (await svc.plans.list()).filter((p) => p.rules.some((r) => r.targetVault === name || r.copyActions.some((c) => c.targetVault === name)));
+      if (users.length > 0) throw new DeskVaultError('INVALID_INPUT', `vault "${name}" is used by plan ${users.map((p) => `"${p.name}"`).join(', ')}; change or delete those first`, { vault: name });
+      await svc.registry.remove(name);
+      return { removed: name };
+    },
+    'plans.list': () => svc.plans.list(),
+    'plans.get': ({ name }) => svc.plans.get(name),
+    'plans.create': async (input) => {
+      await validatePlanVaults(input);
+      const plan = await svc.plans.create(input);
+      await protection.reload();
+      await svc.notifications.refresh();
+      return plan;
+    },
+    'plans.update': async (input) => {
+      await validatePlanVaults(input);
+      const plan = await svc.plans.update(input);
+      await protection.reload();
+      await svc.notifications.refresh();
+      return plan;
+    },
+    'plans.delete': async ({ name }) => {
+      await svc.plans.delete(name);
+      await protection.reload();
+      return { deleted: name };
+    },
+    'plans.nextRuns': async ({ schedule, timeZone, count }) => {
+      const s = parseSchedule(schedule, timeZone);
+      return { runs: nextRuns(s, svc.now(), count).map((d) => d.toISOString()), description: describeSchedule(s) };
+    },
+    'backups.start': async ({ plan: name, rule: ruleName }) => {
+      const plan = await svc.plans.get(name);
+      const rule = ruleName ? plan.rules.find((r) => r.name === ruleName) : plan.rules[0];
+      if (!rule) throw new DeskVaultError('NOT_FOUND', `plan "${name}" has no rule "${ruleName}"`, { plan: name });
+      return (await startBackup(plan, rule, 'manual')).job;
+    },
+    'restores.start': async (input) => {
+      await svc.registry.get(input.vault);
+      const { job } = svc.jobs.submit({ kind: 'RESTORE', vaultName: input.vault }, async (ctx) => runRestoreJob(await svc.registry.open(input.vault), input, ctx));
+      return job;
+    },
+    'jobs.list': async ({ limit }) => svc.jobs.list(limit),
+    'jobs.get': async ({ id }) => svc.jobs.get(id),
+    'jobs.cancel': async ({ id }) => svc.jobs.cancel(id),
+    'jobs.pause': async ({ minutes }) => {
+      await protection.pause(minutes === undefined ? null : new Date(svc.now().getTime() + minutes * 60_000));
+      return computeStatus(svc, protection);
+    },
+    'jobs.resume': async () => {
+      await protection.resume();
+      return computeStatus(svc, protection);
+    },
+    'points.list': async ({ vault, plan }) => {
+      const session = await svc.registry.open(vault);
+      const [points, plans, holds] = await Promise.all([session.points(), svc.plans.list(), svc.holds.active()]);
+      const infos = points.map((p) => toPointInfo(p, vault, plans, holds)).filter((p) => !plan || p.planName === plan);
+      return infos.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
+    },
+    'points.browse': (input) => catalog.browse(input),
+    'points.search': (input) => catalog.search(input),
+    'points.versions': (input) => catalog.versions(input),
+    'points.diff': (input) => catalog.diff(input),
+    'holds.list': () => svc.holds.list(),
+    'holds.create': (input) => svc.holds.create(input),
+    'holds.release': ({ id }) => svc.holds.release(id),
+    'audit.list': async ({ limit }) => {
+      const { readAuditRecords } = await import('./audit/index.js');
+      const records = await readAuditRecords(svc.audit.file);
+      return records.slice(-limit).reverse().map((r) => ({ seq: r.seq, time: r.time, action: r.action, source: r.source, outcome: r.outcome, args: r.args }));
+    },
+    'audit.verify': async () => {
+      const v = await svc.audit.verify();
+      return { ok: v.ok, records: v.records, problem: v.firstBad ? `record ${v.firstBad.seq}: ${v.firstBad.reason}` : null };
+    },
+    startBackground: () => protection.start(),
+    stopBackground: () => protection.stop(),
+  };
+  return handlers;
+}
