@@ -47,6 +47,30 @@ export default tseslint.config(
     rules: restrict(['electron', '**/engine/**', '**/cli/**', '**/electron/**', '**/test/**'], 'the headless host imports service, server and core only'),
   },
   {
+    // The renderer reaches the service only through its client (renderer/src/api) and may take
+    // types, never code, from main/core (STYLE rule 6).
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'node:*', '**/engine/**', '**/service/**', '**/cli/**', '**/server/**', '**/electron/**', '**/daemon/**', '**/test/**'], message: 'the renderer imports only its own code, libraries, and types from main/core' },
+            { group: ['**/main/core/**'], allowTypeImports: true, message: 'the renderer takes only types from main/core' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['preload/**/*.ts'],
+    rules: restrict(['node:*', '**/engine/**', '**/service/**', '**/cli/**', '**/server/**', '**/daemon/**', '**/test/**'], 'the preload imports electron and the API method table from main/core only'),
+  },
+  {
+    files: ['main/electron/**/*.ts'],
+    rules: restrict(['**/engine/**', '**/cli/**', '**/server/**', '**/test/**'], 'the Electron edge imports service, core, the headless host and electron only'),
+  },
+  {
     files: ['main/server/**/*.ts'],
     rules: restrict(['electron', '**/engine/**', '**/cli/**', '**/electron/**', '**/test/**'], 'the server is an edge: it imports service and core only'),
   },
