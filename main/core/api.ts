@@ -13,6 +13,7 @@ import {
   NotificationSettings,
   PlanInput,
   PlanName,
+  Resource,
   ScheduleExpression,
   VaultName,
   type Job,
@@ -86,6 +87,9 @@ export const API_METHODS = {
   'points.search': method(z.object({ vault: VaultName, glob: z.string().max(1024).optional(), text: z.string().max(1024).optional(), limit: z.int().min(1).max(10000).default(500) }).strict(), false, 'find files by name or glob across all points'),
   'points.versions': method(z.object({ vault: VaultName, path: AbsolutePath }).strict(), false, 'every distinct version of a file'),
   'points.diff': method(z.object({ vault: VaultName, from: PointRef, to: PointRef }).strict(), false, 'what changed between two points'),
+  'vaults.test': method(z.object({ location: z.string().min(1).max(4096) }).strict(), false, 'connection and permission test of a location, naming each missing right'),
+  'fs.listFolders': method(z.object({ path: z.string().max(4096).default('') }).strict(), false, 'sub-folders of a folder on the service\'s machine (the browser\'s folder picker); empty path: home and roots'),
+  'plans.preview': method(z.object({ resources: z.array(Resource).min(1).max(100), budgetMs: z.int().min(100).max(10000).default(3000) }).strict(), false, 'what a plan\'s folders and rules protect and exclude: counts, bytes, examples'),
   'holds.list': method(Empty, false, 'legal holds'),
   'holds.create': method(LegalHoldInput.strict(), true, 'place a legal hold'),
   'holds.release': method(z.object({ id: z.string().max(64) }).strict(), true, 'release a legal hold'),
@@ -165,6 +169,9 @@ export interface ApiResults {
   'points.search': { hits: SearchHit[]; truncated: boolean };
   'points.versions': { versions: FileVersion[] };
   'points.diff': PointDiff;
+  'vaults.test': { location: string; ok: boolean; vaultExists: boolean; checks: { permission: string; ok: boolean; feature: string; message?: string }[]; problem: string | null };
+  'fs.listFolders': { path: string; parent: string | null; folders: { name: string; path: string }[]; roots: string[] };
+  'plans.preview': { included: { files: number; bytes: number }; excluded: { files: number; bytes: number; examples: { path: string; pattern: string }[] }; complete: boolean };
   'holds.list': LegalHold[];
   'holds.create': LegalHold;
   'holds.release': LegalHold;

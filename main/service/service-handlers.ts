@@ -8,6 +8,9 @@ import { DeskVaultError } from '../core/errors.js';
 import type { Job, Plan, Rule } from '../core/model.js';
 import { runBackupJob } from './backups/backup-job.js';
 import { CatalogAccess } from './catalog-access.js';
+import { doctor } from './doctor.js';
+import { listFolders } from './fs-folders.js';
+import { previewPlan } from './plans/plan-preview.js';
 import { Protection } from './protection.js';
 import { toPointInfo } from './points/point-info.js';
 import { runRestoreJob } from './restores/restore-job.js';
@@ -142,6 +145,18 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     'points.search': (input) => catalog.search(input),
     'points.versions': (input) => catalog.versions(input),
     'points.diff': (input) => catalog.diff(input),
+    'vaults.test': async ({ location }) => {
+      try {
+        const r = await doctor(location);
+        const missing = r.checks.filter((c) => !c.ok);
+        return { location, ok: r.ok, vaultExists: r.vault !== null, checks: r.checks, problem: missing.length ? `missing: ${missing.map((c) => c.permission).join(', ')}` : null };
+      } catch (err) {
+        if (!(err instanceof DeskVaultError)) throw err;
+        return { location, ok: false, vaultExists: false, checks: [], problem: err.message };
+      }
+    },
+    'fs.listFolders': ({ path }) => listFolders(path),
+    'plans.preview': async ({ resources, budgetMs }) => previewPlan(resources, budgetMs),
     'holds.list': () => svc.holds.list(),
     'holds.create': (input) => svc.holds.create(input),
     'holds.release': ({ id }) => svc.holds.release(id),
