@@ -5,7 +5,12 @@
 // certificate and counts every request, so both tools are measured the same way: wall time, peak
 // RSS, and requests per GiB written and read.
 //
-//   node bench/s3.js [--size-mb N | --quick] [--seed S]
+//   node bench/s3.js [--size-mb N | --quick] [--seed S] [--repeat N] [--only restic,deskvault] [--profile]
+//
+// --repeat N runs both tools N times (fresh repositories each time, tools back to back within a
+// repeat) and reports medians and ranges; --profile writes DeskVault's CPU profiles (node
+// --cpu-prof) to bench/work/s3-profiles/. The proxy also counts requests by type (PUT/GET/HEAD/
+// LIST/DELETE and the key's folder), shown under the table.
 //
 // Writes bench/work/s3-results.md and s3-results.json.
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,6 +28,7 @@ const value = (name, dflt) => {
 };
 const sizeMb = flag('--quick') ? 100 : Number(value('--size-mb', 1024));
 const seed = Number(value('--seed', 42));
+const repeat = Number(value('--repeat', 1));
 
 function sh(cmd, argv, opts = {}) {
   const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...opts });
@@ -54,7 +60,8 @@ async function startCountingTlsProxy(upstreamPort, key, cert, countFile) {
     child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
     child.once('exit', (c) => reject(new Error(`the TLS proxy exited (${c})`)));
   });
-  return { port, total: () => Number(fs.readFileSync(countFile, 'utf8') || 0), close: () => child.kill() };
+  const snapshot = () => JSON.parse(fs.readFileSync(countFile, 'utf8') || '{"total":0,"byType":{}}');
+  return { port, snapshot, close: () => child.kill() };
 }
 
 function measure(label, cmd, argv, env) {
@@ -84,56 +91,90 @@ async function main() {
   const endpoint = `https://127.0.0.1:${proxy.port}`;
   const creds = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
   const results = [];
-  const run = (tool, op, cmd, argv, env) => {
-    const before = proxy.total();
-    const m = measure(`${tool}-${op}`, cmd, argv, { ...creds, ...env });
-    const requests = proxy.total() - before;
-    results.push({ tool, op, seconds: m.seconds, rssMiB: Math.round(m.rssMiB), requests, requestsPerGiB: Math.round(requests / gib) });
-    console.log(`${tool.padEnd(9)} ${op.padEnd(8)} ${m.seconds.toFixed(2).padStart(7)} s  ${Math.round(m.rssMiB)} MiB  ${requests} requests`);
+  const run = (rep, tool, op, cmd, argv, env) => {
+    const before = proxy.snapshot();
+    const m = measure(`${tool}-${op}-${rep}`, cmd, argv, { ...creds, ...env });
+    const after = proxy.snapshot();
+    const requests = after.total - before.total;
+    const byType = {};
+    for (const [t, n] of Object.entries(after.byType)) if (n - (before.byType[t] ?? 0) > 0) byType[t] = n - (before.byType[t] ?? 0);
+    results.push({ rep, tool, op, seconds: m.seconds, rssMiB: Math.round(m.rssMiB), requests, requestsPerGiB: Math.round(requests / gib), byType });
+    const types = Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${t} ${n}`).join(', ');
+    console.log(`#${rep} ${tool.padEnd(9)} ${op.padEnd(8)} ${m.seconds.toFixed(2).padStart(7)} s  ${Math.round(m.rssMiB)} MiB  ${requests} requests (${types})`);
   };
 
+  const only = value('--only', 'restic,deskvault').split(',');
+  const profileDir = flag('--profile') ? path.join(work, 's3-profiles') : null;
+  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
   try {
-    // restic
-    const resticEnv = { RESTIC_PASSWORD: 'bench', RESTIC_CACHE_DIR: path.join(base, 'restic-cache') };
-    const repo = `s3:${endpoint}/bench/restic`;
-    sh('restic', ['--cacert', cert, '-r', repo, 'init'], { env: { ...process.env, ...creds, ...resticEnv } });
-    run('restic', 'backup', 'restic', ['--cacert', cert, '-r', repo, 'backup', dir], resticEnv);
-    fs.rmSync(path.join(base, 'restic-cache'), { recursive: true, force: true }); // a restore on a new machine
-    run('restic', 'restore', 'restic', ['--cacert', cert, '-r', repo, 'restore', 'latest', '--target', path.join(base, 'restore-restic')], resticEnv);
-
-    // DeskVault (the CLI as a user runs it; the self-signed certificate trusted through Node's standard variable)
-    const vault = `s3://bench/deskvault?endpoint=${encodeURIComponent(endpoint)}&path-style=true&region=us-east-1`;
-    const dvEnv = { DESKVAULT_PASSWORD: 'bench', NODE_EXTRA_CA_CERTS: cert, DESKVAULT_HOME: path.join(base, 'dv-home'), AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED' };
-    const bin = path.join(repoRoot, 'bin', 'deskvault.js');
-    sh(bin, ['init', '--vault', vault], { env: { ...process.env, ...creds, ...dvEnv } });
-    run('deskvault', 'backup', bin, ['backup', '--vault', vault, dir], dvEnv);
-    fs.rmSync(path.join(base, 'dv-home'), { recursive: true, force: true }); // a restore on a new machine
-    run('deskvault', 'restore', bin, ['restore', '--vault', vault, 'latest', '--target', path.join(base, 'restore-dv')], dvEnv);
-    sh('diff', ['-r', '--no-dereference', dir, path.join(base, 'restore-dv', dir)]);
+    for (let rep = 1; rep <= repeat; rep++) {
+      if (only.includes('restic')) {
+        const resticEnv = { RESTIC_PASSWORD: 'bench', RESTIC_CACHE_DIR: path.join(base, 'restic-cache') };
+        const repo = `s3:${endpoint}/bench/restic-${rep}`;
+        sh('restic', ['--cacert', cert, '-r', repo, 'init'], { env: { ...process.env, ...creds, ...resticEnv } });
+        run(rep, 'restic', 'backup', 'restic', ['--cacert', cert, '-r', repo, 'backup', dir], resticEnv);
+        fs.rmSync(path.join(base, 'restic-cache'), { recursive: true, force: true }); // a restore on a new machine
+        run(rep, 'restic', 'restore', 'restic', ['--cacert', cert, '-r', repo, 'restore', 'latest', '--target', path.join(base, 'restore-restic')], resticEnv);
+        fs.rmSync(path.join(base, 'restore-restic'), { recursive: true, force: true });
+      }
+      if (only.includes('deskvault')) {
+        // The CLI as a user runs it; the self-signed certificate trusted through Node's standard variable.
+        const vault = `s3://bench/deskvault-${rep}?endpoint=${encodeURIComponent(endpoint)}&path-style=true&region=us-east-1`;
+        const dvEnv = { DESKVAULT_PASSWORD: 'bench', NODE_EXTRA_CA_CERTS: cert, DESKVAULT_HOME: path.join(base, 'dv-home'), AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED' };
+        const bin = path.join(repoRoot, 'bin', 'deskvault.js');
+        sh(bin, ['init', '--vault', vault], { env: { ...process.env, ...creds, ...dvEnv } });
+        // --cpu-prof is refused in NODE_OPTIONS: with --profile, Node runs the launcher itself (with
+        // the launcher's own flag, --max-semi-space-size=2).
+        const dv = (op, argv) => (profileDir ? [process.execPath, ['--max-semi-space-size=2', '--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=deskvault-${op}-${rep}.cpuprofile`, bin, ...argv]] : [bin, argv]);
+        run(rep, 'deskvault', 'backup', ...dv('backup', ['backup', '--vault', vault, dir]), dvEnv);
+        fs.rmSync(path.join(base, 'dv-home'), { recursive: true, force: true }); // a restore on a new machine
+        const target = path.join(base, 'restore-dv');
+        run(rep, 'deskvault', 'restore', ...dv('restore', ['restore', '--vault', vault, 'latest', '--target', target]), dvEnv);
+        sh('diff', ['-r', '--no-dereference', dir, path.join(target, dir)]);
+        fs.rmSync(target, { recursive: true, force: true });
+      }
+    }
   } finally {
     proxy.close();
     s3rver.kill();
   }
 
-  const get = (tool, op) => results.find((r) => r.tool === tool && r.op === op);
+  const median = (xs) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const span = (xs, f) => (xs.length > 1 ? ` (${f(Math.min(...xs))}–${f(Math.max(...xs))})` : '');
+  const pick = (tool, op) => results.filter((r) => r.tool === tool && r.op === op);
   const lines = [
     `# DeskVault S3 benchmark`,
     '',
-    `${new Date().toISOString()} · dataset ${sizeMb} MiB seed ${seed} (${(bytes / 2 ** 20).toFixed(1)} MiB) · s3rver ${'3.7.1'} behind a TLS proxy on 127.0.0.1 · restic ${sh('restic', ['version']).stdout.trim().split(' ')[1]}`,
+    `${new Date().toISOString()} · dataset ${sizeMb} MiB seed ${seed} (${(bytes / 2 ** 20).toFixed(1)} MiB) · s3rver ${'3.7.1'} behind a TLS proxy on 127.0.0.1 · restic ${sh('restic', ['version']).stdout.trim().split(' ')[1]} · ${repeat} repeat(s): medians, (range)`,
     '',
     '| operation | DeskVault time | restic time | time ratio | DeskVault requests/GiB | restic requests/GiB | requests ratio |',
     '|---|---:|---:|---|---:|---:|---|',
   ];
   for (const op of ['backup', 'restore']) {
-    const d = get('deskvault', op);
-    const r = get('restic', op);
-    const tr = d.seconds / r.seconds;
-    const rr = d.requestsPerGiB / r.requestsPerGiB;
-    lines.push(`| ${op} | ${d.seconds.toFixed(2)} s | ${r.seconds.toFixed(2)} s | ${tr.toFixed(2)} (≤1.0) ${tr <= 1 ? 'PASS' : 'MISS'} | ${d.requestsPerGiB} | ${r.requestsPerGiB} | ${rr.toFixed(2)} (≤1.0) ${rr <= 1 ? 'PASS' : 'MISS'} |`);
+    const d = pick('deskvault', op);
+    const r = pick('restic', op);
+    if (d.length === 0 || r.length === 0) continue;
+    // Ratios within a repeat (both tools ran back to back), then their median and range.
+    const ratios = d.map((x, i) => x.seconds / (r[i] ?? r[0]).seconds);
+    const tr = median(ratios);
+    const dq = median(d.map((x) => x.requestsPerGiB));
+    const rq = median(r.map((x) => x.requestsPerGiB));
+    const rr = dq / rq;
+    const s = (x) => `${x.toFixed(2)}`;
+    lines.push(
+      `| ${op} | ${s(median(d.map((x) => x.seconds)))} s${span(d.map((x) => x.seconds), s)} | ${s(median(r.map((x) => x.seconds)))} s${span(r.map((x) => x.seconds), s)} | ${tr.toFixed(2)}${span(ratios, s)} (≤1.0) ${tr <= 1 ? 'PASS' : 'MISS'} | ${dq} | ${rq} | ${rr.toFixed(2)} (≤1.0) ${rr <= 1 ? 'PASS' : 'MISS'} |`,
+    );
+  }
+  lines.push('', 'Requests by type (first repeat):', '');
+  for (const x of results.filter((r) => r.rep === 1)) {
+    lines.push(`- ${x.tool} ${x.op}: ${x.requests} — ${Object.entries(x.byType).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${t} ${n}`).join(', ')}`);
   }
   const md = lines.join('\n') + '\n';
   fs.writeFileSync(path.join(work, 's3-results.md'), md);
-  fs.writeFileSync(path.join(work, 's3-results.json'), JSON.stringify({ sizeMb, seed, bytes, results }, null, 2));
+  fs.writeFileSync(path.join(work, 's3-results.json'), JSON.stringify({ sizeMb, seed, bytes, repeat, results }, null, 2));
   console.log(`\n${md}`);
 }
 

@@ -284,6 +284,56 @@ export function registerServiceCommands(program: Command): void {
     .action(async (o: { limit: string }) => out(await withApi((api) => api['audit.list']({ limit: whole(o.limit) }))));
 
   program
+    .command('lifecycle')
+    .description('delete the recovery points past their plan\'s deleteAfterDays that nothing keeps (GFS, legal hold, Object Lock), then prune')
+    .requiredOption('--vault <name>', 'registered vault')
+    .option('--dry-run', 'only say what would be deleted and why')
+    .option('--json', 'print JSON')
+    .action(async (o: { vault: string; dryRun?: boolean; json?: boolean }) => {
+      const job = await withApi(async (api) => waitForJob(api, (await api['lifecycle.run']({ vault: o.vault, dryRun: !!o.dryRun })).id));
+      if (o.json) return out(job);
+      for (const l of job.log) say(l.replace(/^\S+ /, ''));
+      say(describeJob(job));
+      process.exitCode = exitCodeOfJob(job);
+    });
+
+  const rt = program.command('restore-test').description('prove a vault can give data back: restore a sample into a temporary folder and verify it');
+  rt.command('run')
+    .requiredOption('--vault <name>', 'registered vault')
+    .option('--random', 'test a random recovery point (default: the latest)')
+    .option('--files <n>', 'how many files to restore', '20')
+    .option('--json', 'print JSON')
+    .action(async (o: { vault: string; random?: boolean; files: string; json?: boolean }) => {
+      const job = await withApi(async (api) => waitForJob(api, (await api['restoreTests.run']({ vault: o.vault, pick: o.random ? 'random' : 'latest', sampleFiles: whole(o.files) })).id));
+      if (o.json) out(job);
+      else say(job.statusMessage ?? describeJob(job));
+      process.exitCode = job.state === 'COMPLETED' ? 0 : 1;
+    });
+  rt.command('list').description('results of restore tests').action(async () => out(await withApi((api) => api['restoreTests.list']({}))));
+
+  const report = program.command('report').description('job reports and the compliance summary');
+  report
+    .command('jobs')
+    .option('--from <iso-date>', 'jobs created at or after this time')
+    .option('--to <iso-date>', 'jobs created at or before this time')
+    .option('--kind <kind>', 'BACKUP, RESTORE, COPY, CHECK, PRUNE or RESTORE_TEST (repeatable)', collect, [])
+    .option('--format <format>', 'csv or json', 'csv')
+    .action(async (o: { from?: string; to?: string; kind: string[]; format: string }) => {
+      const iso = (d?: string): string | undefined => (d ? new Date(d).toISOString() : undefined);
+      const r = await withApi((api) => api['reports.jobs']({ from: iso(o.from), to: iso(o.to), kinds: o.kind.length ? (o.kind as never) : undefined, format: o.format as 'csv' | 'json' }));
+      process.stdout.write(r.content.endsWith('\n') ? r.content : `${r.content}\n`);
+    });
+  report
+    .command('compliance')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const r = await withApi((api) => api['reports.compliance']({}));
+      if (o.json) out(r);
+      else for (const p of r.plans) for (const c of p.checks) process.stdout.write(`${c.ok ? 'ok  ' : 'FAIL'}  ${p.plan}: ${c.name} — ${c.detail}\n`);
+      if (!r.ok) process.exitCode = 1;
+    });
+
+  program
     .command('daemon')
     .description('run the service (scheduler, watchers, jobs) without the UI, until stopped')
     .action(async () => {

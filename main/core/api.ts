@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import {
   AbsolutePath,
+  JOB_KINDS,
   LegalHoldInput,
   LockSettings,
   NotificationSettings,
@@ -90,6 +91,11 @@ export const API_METHODS = {
   'vaults.test': method(z.object({ location: z.string().min(1).max(4096) }).strict(), false, 'connection and permission test of a location, naming each missing right'),
   'fs.listFolders': method(z.object({ path: z.string().max(4096).default('') }).strict(), false, 'sub-folders of a folder on the service\'s machine (the browser\'s folder picker); empty path: home and roots'),
   'plans.preview': method(z.object({ resources: z.array(Resource).min(1).max(100), budgetMs: z.int().min(100).max(10000).default(3000) }).strict(), false, 'what a plan\'s folders and rules protect and exclude: counts, bytes, examples'),
+  'lifecycle.run': method(z.object({ vault: VaultName, dryRun: z.boolean().default(false) }).strict(), true, 'delete the points past their lifecycle that nothing keeps, then prune'),
+  'restoreTests.run': method(z.object({ vault: VaultName, pick: z.enum(['latest', 'random']).default('latest'), sampleFiles: z.int().min(1).max(10000).default(20), maxBytes: z.int().min(1).default(256 * 1024 * 1024), timeoutMinutes: z.int().min(1).max(24 * 60).default(30) }).strict(), true, 'restore a sample of a point into a temporary folder and verify it'),
+  'restoreTests.list': method(Empty, false, 'results of restore tests, newest first'),
+  'reports.jobs': method(z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), kinds: z.array(z.enum(JOB_KINDS)).optional(), format: z.enum(['json', 'csv']).default('json') }).strict(), false, 'job report over a date range'),
+  'reports.compliance': method(Empty, false, 'compliance summary of every plan'),
   'holds.list': method(Empty, false, 'legal holds'),
   'holds.create': method(LegalHoldInput.strict(), true, 'place a legal hold'),
   'holds.release': method(z.object({ id: z.string().max(64) }).strict(), true, 'release a legal hold'),
@@ -144,6 +150,21 @@ export interface AuditRecordView {
   args: unknown;
 }
 
+export interface RestoreTestView {
+  id: string;
+  jobId: string;
+  time: string;
+  vaultName: string;
+  pointId: string | null;
+  result: 'SUCCESSFUL' | 'FAILED' | 'TIMED_OUT';
+  files: number;
+  bytes: number;
+  durationMs: number;
+  bytesPerSecond: number;
+  estimatedFullRestoreSeconds: number | null;
+  problem: string | null;
+}
+
 export interface ApiResults {
   'status.get': ServiceStatus;
   'vaults.list': VaultRecord[];
@@ -172,6 +193,11 @@ export interface ApiResults {
   'vaults.test': { location: string; ok: boolean; vaultExists: boolean; checks: { permission: string; ok: boolean; feature: string; message?: string }[]; problem: string | null };
   'fs.listFolders': { path: string; parent: string | null; folders: { name: string; path: string }[]; roots: string[] };
   'plans.preview': { included: { files: number; bytes: number }; excluded: { files: number; bytes: number; examples: { path: string; pattern: string }[] }; complete: boolean };
+  'lifecycle.run': Job;
+  'restoreTests.run': Job;
+  'restoreTests.list': RestoreTestView[];
+  'reports.jobs': { format: 'json' | 'csv'; rows: number; content: string };
+  'reports.compliance': { time: string; ok: boolean; plans: { plan: string; ok: boolean; checks: { name: string; ok: boolean; detail: string }[] }[] };
   'holds.list': LegalHold[];
   'holds.create': LegalHold;
   'holds.release': LegalHold;

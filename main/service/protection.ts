@@ -29,7 +29,20 @@ import {
 import type { DeskVaultService } from './service.js';
 import { copyBetween } from './vault-service.js';
 
-type StartBackup = (plan: Plan, rule: Rule, trigger: Job['trigger'], changedPaths?: string[], startDeadline?: Date) => Promise<{ job: Job; done: Promise<Job> }>;
+type Started = Promise<{ job: Job; done: Promise<Job> }>;
+export interface ProtectionStarters {
+  startBackup(plan: Plan, rule: Rule, trigger: Job['trigger'], changedPaths?: string[], startDeadline?: Date): Started;
+  startLifecycle(vaultName: string): Started;
+  startRestoreTest(vaultName: string): Started;
+}
+
+/** Every vault a plan backs up to gets a restore test of a random point each week. */
+const RESTORE_TEST_SCHEDULE = 'rate(7 days)';
+const RESTORE_TEST_PREFIX = 'restore-test:';
+
+/** Lifecycle (expiry + prune) runs daily for each vault a plan with lifecycle or retention targets. */
+const LIFECYCLE_SCHEDULE = 'rate(1 day)';
+const LIFECYCLE_PREFIX = 'lifecycle:';
 
 const ProtectionFile = z.object({
   version: z.literal(1),
@@ -53,7 +66,7 @@ export class Protection {
 
   constructor(
     private readonly svc: DeskVaultService,
-    private readonly startBackup: StartBackup,
+    private readonly starters: ProtectionStarters,
     deps: { clock?: SchedulerClock; probes?: ConditionProbes } = {},
   ) {
     this.file = path.join(svc.home, 'protection.json');
@@ -135,12 +148,23 @@ export class Protection {
 
   private async rules() {
     const plans = await this.svc.plans.list();
-    return plans.flatMap((p) =>
+    const backups = plans.flatMap((p) =>
       p.rules
         .map((r) => ({ plan: p, rule: r, schedule: parseSchedule(r.schedule, r.timeZone) }))
         .filter((x) => x.schedule.kind !== 'continuous' || x.schedule.safetyNet)
         .map((x) => ({ id: ruleId(x.plan, x.rule), schedule: x.schedule, startWindowMinutes: x.rule.startWindowMinutes, completionWindowMinutes: x.rule.completionWindowMinutes })),
     );
+    const lifecycleVaults = new Set<string>();
+    for (const p of plans) {
+      for (const r of p.rules) {
+        const expires = r.lifecycle.deleteAfterDays !== undefined;
+        if (expires) lifecycleVaults.add(r.targetVault);
+        for (const c of r.copyActions) if (c.lifecycle?.deleteAfterDays !== undefined || expires) lifecycleVaults.add(c.targetVault);
+      }
+    }
+    const lifecycle = [...lifecycleVaults].map((v) => ({ id: `${LIFECYCLE_PREFIX}${v}`, schedule: parseSchedule(LIFECYCLE_SCHEDULE), startWindowMinutes: 24 * 60 }));
+    const tested = [...new Set(plans.flatMap((p) => p.rules.map((r) => r.targetVault)))].map((v) => ({ id: `${RESTORE_TEST_PREFIX}${v}`, schedule: parseSchedule(RESTORE_TEST_SCHEDULE), startWindowMinutes: 24 * 60 }));
+    return [...backups, ...lifecycle, ...tested];
   }
 
   private async find(id: string): Promise<{ plan: Plan; rule: Rule } | null> {
@@ -149,6 +173,14 @@ export class Protection {
   }
 
   private async onDue(id: string, run: DueRun): Promise<void> {
+    if (id.startsWith(LIFECYCLE_PREFIX)) {
+      if (!this.pauseState().paused) await (await this.starters.startLifecycle(id.slice(LIFECYCLE_PREFIX.length))).done;
+      return;
+    }
+    if (id.startsWith(RESTORE_TEST_PREFIX)) {
+      if (!this.pauseState().paused) await (await this.starters.startRestoreTest(id.slice(RESTORE_TEST_PREFIX.length))).done;
+      return;
+    }
     const found = await this.find(id);
     if (!found) return;
     const { plan, rule } = found;
@@ -174,7 +206,7 @@ export class Protection {
     }
     this.waiting.delete(id);
     if (this.svc.jobs.running().some((j) => j.planName === plan.name && j.ruleName === rule.name)) return; // overlap: the running one covers it
-    const { done } = await this.startBackup(plan, rule, trigger, changedPaths, decision.action === 'EXPIRE' ? new Date(0) : deadline);
+    const { done } = await this.starters.startBackup(plan, rule, trigger, changedPaths, decision.action === 'EXPIRE' ? new Date(0) : deadline);
     this.scheduler?.markStarted(id);
     const job = await done;
     if (job.state === 'COMPLETED' && job.recoveryPointId) await this.runCopies(plan, rule, job);
@@ -182,7 +214,7 @@ export class Protection {
 
   private async runContinuous(plan: Plan, rule: Rule, changedPaths: string[] | undefined): Promise<Job | null> {
     if (this.pauseState().paused) return null;
-    const { done } = await this.startBackup(plan, rule, 'continuous', changedPaths);
+    const { done } = await this.starters.startBackup(plan, rule, 'continuous', changedPaths);
     const job = await done;
     if (job.state === 'COMPLETED' && job.recoveryPointId) await this.runCopies(plan, rule, job);
     return job;

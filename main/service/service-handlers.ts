@@ -13,6 +13,9 @@ import { listFolders } from './fs-folders.js';
 import { previewPlan } from './plans/plan-preview.js';
 import { Protection } from './protection.js';
 import { toPointInfo } from './points/point-info.js';
+import { runLifecycleJob } from './lifecycle-job.js';
+import { complianceReport, jobsReport } from './reports.js';
+import { listRestoreTests, runRestoreTestJob } from './restore-test-job.js';
 import { runRestoreJob } from './restores/restore-job.js';
 import { describeSchedule, nextRuns, parseSchedule } from './schedule/index.js';
 import type { DeskVaultService } from './service.js';
@@ -22,7 +25,11 @@ export type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise
 
 export function createHandlers(svc: DeskVaultService): Handlers {
   const catalog = new CatalogAccess(svc);
-  const protection = new Protection(svc, (plan, rule, trigger, changedPaths) => startBackup(plan, rule, trigger, changedPaths));
+  const protection = new Protection(svc, {
+    startBackup: (plan, rule, trigger, changedPaths, startDeadline) => startBackup(plan, rule, trigger, changedPaths, startDeadline),
+    startLifecycle: (vault) => startLifecycle(vault, 'schedule'),
+    startRestoreTest: (vault) => startRestoreTest(vault, 'schedule', { pick: 'random' }),
+  });
 
   /** Submits a backup job of one plan rule; resolves when it is queued (the job is PENDING). */
   async function startBackup(plan: Plan, rule: Rule, trigger: Job['trigger'], changedPaths?: string[], startDeadline?: Date): Promise<{ job: Job; done: Promise<Job> }> {
@@ -36,6 +43,26 @@ export function createHandlers(svc: DeskVaultService): Handlers {
         return outcome;
       },
       { startDeadline },
+    );
+  }
+
+  async function startLifecycle(vaultName: string, trigger: Job['trigger'], dryRun = false): Promise<{ job: Job; done: Promise<Job> }> {
+    await svc.registry.get(vaultName);
+    return svc.jobs.submit({ kind: 'PRUNE', vaultName, trigger }, async (ctx) => {
+      const [session, plans, holds] = await Promise.all([svc.registry.open(vaultName), svc.plans.list(), svc.holds.active()]);
+      const outcome = await runLifecycleJob({ session, vaultName, plans, holds, now: svc.now(), dryRun }, ctx);
+      await catalog.afterBackup(vaultName).catch(() => undefined);
+      return outcome;
+    });
+  }
+
+  async function startRestoreTest(vaultName: string, trigger: Job['trigger'], opts: Partial<ApiParsedInput<'restoreTests.run'>> = {}): Promise<{ job: Job; done: Promise<Job> }> {
+    await svc.registry.get(vaultName);
+    return svc.jobs.submit({ kind: 'RESTORE_TEST', vaultName, trigger }, async (ctx) =>
+      runRestoreTestJob(
+        { session: await svc.registry.open(vaultName), vaultName, pick: opts.pick ?? 'latest', sampleFiles: opts.sampleFiles ?? 20, maxBytes: opts.maxBytes ?? 256 * 1024 * 1024, timeoutMinutes: opts.timeoutMinutes ?? 30, home: svc.home, now: svc.now },
+        ctx,
+      ),
     );
   }
 
@@ -157,6 +184,11 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     },
     'fs.listFolders': ({ path }) => listFolders(path),
     'plans.preview': async ({ resources, budgetMs }) => previewPlan(resources, budgetMs),
+    'lifecycle.run': async ({ vault, dryRun }) => (await startLifecycle(vault, 'manual', dryRun)).job,
+    'restoreTests.run': async (input) => (await startRestoreTest(input.vault, 'manual', input)).job,
+    'restoreTests.list': async () => (await listRestoreTests(svc.home)).reverse(),
+    'reports.jobs': async (input) => jobsReport(svc, input),
+    'reports.compliance': () => complianceReport(svc),
     'holds.list': () => svc.holds.list(),
     'holds.create': (input) => svc.holds.create(input),
     'holds.release': ({ id }) => svc.holds.release(id),

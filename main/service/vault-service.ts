@@ -12,6 +12,7 @@ import {
   createPathMatcher,
   estimateTotals,
   forget,
+  pointLockedUntil,
   isS3Location,
   listSlots,
   loadS3LockSupport,
@@ -242,6 +243,20 @@ export class VaultSession {
   }
 
   /** Removes what the policy does not keep; refuses (OBJECT_LOCKED) points under Object Lock. */
+  /**
+   * Removes the given recovery points (lifecycle's decision; the data goes at the next prune).
+   * A point under Object Lock is refused before anything is deleted.
+   */
+  async deletePoints(ids: string[], now: number = Date.now()): Promise<void> {
+    const points = await this.points();
+    for (const id of ids) {
+      const p = points.find((x) => x.id === id);
+      const until = p ? pointLockedUntil(p, now) : 0;
+      if (until) throw new DeskVaultError('OBJECT_LOCKED', `recovery point ${id.slice(0, 8)} is under Object Lock until ${new Date(until).toISOString()}; nothing was removed`, { point: id });
+    }
+    for (const id of ids) await this.vault.store.delete(`points/${id}`);
+  }
+
   forget(policy: RetentionPolicy, opts: { dryRun?: boolean; now?: () => number }): Promise<RetentionDecision[]> {
     return forget(this.vault, policy, opts);
   }

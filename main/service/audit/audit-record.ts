@@ -43,7 +43,7 @@ export interface AuditRecord {
   hash: string;
 }
 
-export const ACTION_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][A-Za-z0-9-]*)+$/;
+export const ACTION_PATTERN = /^[a-z][A-Za-z0-9-]*(\.[a-z][A-Za-z0-9-]*)+$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 export function hashRecord(record: Omit<AuditRecord, 'hash'> | Record<string, unknown>): string {

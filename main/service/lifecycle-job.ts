@@ -1,0 +1,59 @@
+/**
+ * Lifecycle as a job (kind PRUNE) on one vault: decides with lifecycle/select-expired.ts which
+ * points are past their plan rule's `deleteAfterDays` and kept by nothing (no GFS period, legal
+ * hold or Object Lock), removes exactly those, then prunes the data only they used. Every kept
+ * point's reasons are in the job log, so "why is this still here?" has an answer. Runs daily per
+ * vault (protection.ts) and on demand (`lifecycle.run`).
+ */
+import type { LegalHold as HoldRecord, Plan } from '../core/model.js';
+import type { JobContext, JobOutcome } from './jobs/job-runner.js';
+import { selectExpired, type GfsPolicy, type LegalHold, type LifecyclePoint, type LifecycleRule } from './lifecycle/index.js';
+import { planNameOf } from './points/point-info.js';
+import type { VaultSession } from './vault-service.js';
+
+export function toLifecycleHold(h: HoldRecord): LegalHold {
+  return { id: h.id, title: h.title, description: h.description, createdAt: h.createdAt, releasedAt: h.releasedAt, selection: { planNames: h.planNames, vaultNames: h.vaultNames, from: h.from, to: h.to } };
+}
+
+/** The lifecycle and GFS of the rule (or copy action) that puts a plan's points in `vault`. */
+function rulesFor(plan: Plan | undefined, vault: string): { lifecycle?: LifecycleRule; gfs?: GfsPolicy } {
+  if (!plan) return {};
+  for (const r of plan.rules) {
+    if (r.targetVault === vault) return { lifecycle: r.lifecycle, gfs: Object.values(r.retention).some((n) => (n ?? 0) > 0) ? r.retention : undefined };
+    const copy = r.copyActions.find((c) => c.targetVault === vault);
+    if (copy) return { lifecycle: copy.lifecycle ?? r.lifecycle };
+  }
+  return {};
+}
+
+export async function runLifecycleJob(
+  input: { session: VaultSession; vaultName: string; plans: Plan[]; holds: HoldRecord[]; now: Date; dryRun?: boolean },
+  ctx: JobContext,
+): Promise<JobOutcome> {
+  const { session, vaultName, plans, now } = input;
+  const points = await session.points();
+  const byName = new Map(plans.map((p) => [p.name, p]));
+  const lifecyclePoints: LifecyclePoint[] = points.map((p) => {
+    const planName = planNameOf(p, plans) ?? undefined;
+    return { id: p.id, time: p.time, vaultName, planName, ruleId: planName, status: p.status };
+  });
+  const locks = new Map(points.filter((p) => p.lock?.until).map((p) => [p.id, p.lock!.until]));
+  const decisions = selectExpired(lifecyclePoints, {
+    now,
+    lifecycleFor: (p) => rulesFor(p.planName ? byName.get(p.planName) : undefined, vaultName).lifecycle,
+    gfsFor: (p) => rulesFor(p.planName ? byName.get(p.planName) : undefined, vaultName).gfs,
+    legalHolds: input.holds.map(toLifecycleHold),
+    objectLockUntil: locks,
+  });
+  const doomed = decisions.filter((d) => d.action === 'DELETE');
+  for (const d of decisions) ctx.log(`${d.action === 'DELETE' ? 'delete' : 'keep'} ${d.point.id.slice(0, 8)} (${d.point.time}): ${d.reasons.join('; ')}`);
+  ctx.progress({ filesTotal: doomed.length, filesDone: 0 });
+  if (input.dryRun || doomed.length === 0) {
+    return { state: 'COMPLETED', statusMessage: `${input.dryRun ? 'would delete' : 'deleted'} ${doomed.length} of ${points.length} recovery points` };
+  }
+  await session.deletePoints(doomed.map((d) => d.point.id), now.getTime());
+  ctx.progress({ filesDone: doomed.length });
+  const pruned = await session.prune({ onNotice: (m) => ctx.log(m) });
+  ctx.log(`prune: ${pruned.packsDeleted} packs (${pruned.bytesDeleted} bytes) deleted, ${pruned.packsRepacked} repacked`);
+  return { state: 'COMPLETED', statusMessage: `deleted ${doomed.length} of ${points.length} recovery points` };
+}

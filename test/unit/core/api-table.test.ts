@@ -1,0 +1,22 @@
+/** The API table is the one source every edge is generated from: check what they rely on. */
+import { describe, expect, it } from 'vitest';
+import { API_METHODS } from '../../../main/core/api.js';
+import { ACTION_PATTERN } from '../../../main/service/audit/audit-record.js';
+
+describe('API method table', () => {
+  it('names every method noun.verb, as the audit trail records it', () => {
+    for (const name of Object.keys(API_METHODS)) expect(name, name).toMatch(ACTION_PATTERN);
+  });
+
+  it('gives every method an object schema that accepts {} or names what is missing', () => {
+    for (const [name, def] of Object.entries(API_METHODS)) {
+      const r = def.input.safeParse({});
+      if (!r.success) expect(r.error.issues.length, name).toBeGreaterThan(0);
+      expect(def.summary.length, name).toBeGreaterThan(5);
+    }
+  });
+
+  it('refuses unknown fields, so a typo is an error rather than ignored', () => {
+    expect(API_METHODS['jobs.list'].input.safeParse({ limit: 5, limt: 6 }).success).toBe(false);
+  });
+});
