@@ -271,9 +271,10 @@ export function registerServiceCommands(program: Command): void {
   audit
     .command('verify')
     .description('check the hash chain: any edited, removed or reordered record is found')
+    .option('--vault <name>', 'check the copy mirrored into this vault against the local trail')
     .option('--json', 'print JSON')
-    .action(async (o: { json?: boolean }) => {
-      const r = await withApi((api) => api['audit.verify']({}));
+    .action(async (o: { vault?: string; json?: boolean }) => {
+      const r = await withApi((api) => api['audit.verify']({ vault: o.vault }));
       if (o.json) out(r);
       else say(r.ok ? `audit trail intact: ${r.records} records` : `audit trail BROKEN after ${r.records} good records: ${r.problem}`);
       if (!r.ok) process.exitCode = 1;

@@ -100,7 +100,7 @@ export const API_METHODS = {
   'holds.create': method(LegalHoldInput.strict(), true, 'place a legal hold'),
   'holds.release': method(z.object({ id: z.string().max(64) }).strict(), true, 'release a legal hold'),
   'audit.list': method(z.object({ limit: z.int().min(1).max(10000).default(200) }).strict(), false, 'recent audit records'),
-  'audit.verify': method(Empty, false, 'verify the audit trail hash chain'),
+  'audit.verify': method(z.object({ vault: VaultName.optional() }).strict(), false, 'verify the audit trail hash chain (the local file, or its mirror in a vault against the local file)'),
 } as const;
 
 export type ApiMethod = keyof typeof API_METHODS;

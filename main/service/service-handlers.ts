@@ -8,6 +8,7 @@ import { DeskVaultError } from '../core/errors.js';
 import type { Job, Plan, Rule } from '../core/model.js';
 import { runBackupJob } from './backups/backup-job.js';
 import { CatalogAccess } from './catalog-access.js';
+import { mirrorAudit, verifyAuditMirror } from './audit-mirror.js';
 import { doctor } from './doctor.js';
 import { listFolders } from './fs-folders.js';
 import { previewPlan } from './plans/plan-preview.js';
@@ -37,9 +38,24 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     return svc.jobs.submit(
       { kind: 'BACKUP', vaultName: rule.targetVault, planName: plan.name, ruleName: rule.name, trigger },
       async (ctx) => {
-        const session = await svc.registry.open(rule.targetVault);
-        const outcome = await runBackupJob({ plan, rule, session, neverInclude, changedPaths }, ctx);
+        // A plan's upload limit applies to its own backups: a throttled session just for them.
+        const limit = plan.conditions.limitUploadBytesPerSec;
+        const session = limit ? await svc.registry.openFresh(rule.targetVault, { limitUpload: limit }) : await svc.registry.open(rule.targetVault);
+        // Over the completion window the backup is stopped (ABORTED with the reason); what it
+        // uploaded is reused by the next run.
+        const overdue = setTimeout(() => {
+          ctx.log(`stopped: still running after its completion window of ${rule.completionWindowMinutes} minutes`);
+          svc.jobs.cancel(ctx.job.id);
+        }, rule.completionWindowMinutes * 60_000);
+        overdue.unref();
+        let outcome;
+        try {
+          outcome = await runBackupJob({ plan, rule, session, neverInclude, changedPaths }, ctx);
+        } finally {
+          clearTimeout(overdue);
+        }
         await catalog.afterBackup(rule.targetVault).catch((err) => ctx.log(`catalog not updated: ${(err as Error).message}`));
+        await mirrorAudit(svc, session).catch((err) => ctx.log(`audit trail not mirrored into the vault: ${(err as Error).message}`));
         return outcome;
       },
       { startDeadline },
@@ -197,9 +213,13 @@ export function createHandlers(svc: DeskVaultService): Handlers {
       const records = await readAuditRecords(svc.audit.file);
       return records.slice(-limit).reverse().map((r) => ({ seq: r.seq, time: r.time, action: r.action, source: r.source, outcome: r.outcome, args: r.args }));
     },
-    'audit.verify': async () => {
+    'audit.verify': async ({ vault }) => {
+      if (vault) {
+        const m = await verifyAuditMirror(svc, await svc.registry.open(vault));
+        return { ok: m.ok, records: m.records, problem: m.firstBad ? `${m.firstBad.segment ? `${m.firstBad.segment}: ` : ''}${m.firstBad.reason}` : null };
+      }
       const v = await svc.audit.verify();
-      return { ok: v.ok, records: v.records, problem: v.firstBad ? `record ${v.firstBad.seq}: ${v.firstBad.reason}` : null };
+      return { ok: v.ok, records: v.records, problem: v.firstBad ? v.firstBad.reason : null };
     },
     startBackground: () => protection.start(),
     stopBackground: () => protection.stop(),

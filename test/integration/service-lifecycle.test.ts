@@ -85,6 +85,23 @@ describe('lifecycle, holds, restore tests and reports', () => {
     expect(job.statusMessage).toBe('FAILED: vault empty has no recovery point to test');
   });
 
+  it('mirrors the audit trail into the vault after backups, and detects an edit of the local file', async () => {
+    const mirrored = await svc.api['audit.verify']({ vault: 'local' });
+    expect(mirrored).toMatchObject({ ok: true, problem: null });
+    expect(mirrored.records).toBeGreaterThan(3);
+    const { readFileSync, writeFileSync: write } = await import('node:fs');
+    const file = svc.audit.file;
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    lines[1] = lines[1].replace('"plans.create"', '"plans.delete"');
+    write(file, lines.join('\n'));
+    const local = await svc.api['audit.verify']({});
+    expect(local.ok).toBe(false);
+    expect(local.problem).toMatch(/record 2 was modified/);
+    write(file, text);
+    expect((await svc.api['audit.verify']({})).ok).toBe(true);
+  });
+
   it('reports jobs as CSV over a date range, and a compliance summary', async () => {
     const csv = await svc.api['reports.jobs']({ format: 'csv', kinds: ['BACKUP'] });
     const lines = csv.content.trim().split('\r\n');
