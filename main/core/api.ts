@@ -91,6 +91,7 @@ export const API_METHODS = {
   'vaults.test': method(z.object({ location: z.string().min(1).max(4096) }).strict(), false, 'connection and permission test of a location, naming each missing right'),
   'fs.listFolders': method(z.object({ path: z.string().max(4096).default('') }).strict(), false, 'sub-folders of a folder on the service\'s machine (the browser\'s folder picker); empty path: home and roots'),
   'plans.preview': method(z.object({ resources: z.array(Resource).min(1).max(100), budgetMs: z.int().min(100).max(10000).default(3000) }).strict(), false, 'what a plan\'s folders and rules protect and exclude: counts, bytes, examples'),
+  'vaults.check': method(z.object({ vault: VaultName, readData: z.enum(['none', 'subset', 'all']).default('subset'), subsetPercent: z.int().min(1).max(100).default(10) }).strict(), true, 'verify a vault\'s structure and (a share of) its data'),
   'lifecycle.run': method(z.object({ vault: VaultName, dryRun: z.boolean().default(false) }).strict(), true, 'delete the points past their lifecycle that nothing keeps, then prune'),
   'restoreTests.run': method(z.object({ vault: VaultName, pick: z.enum(['latest', 'random']).default('latest'), sampleFiles: z.int().min(1).max(10000).default(20), maxBytes: z.int().min(1).default(256 * 1024 * 1024), timeoutMinutes: z.int().min(1).max(24 * 60).default(30) }).strict(), true, 'restore a sample of a point into a temporary folder and verify it'),
   'restoreTests.list': method(Empty, false, 'results of restore tests, newest first'),
@@ -193,6 +194,7 @@ export interface ApiResults {
   'vaults.test': { location: string; ok: boolean; vaultExists: boolean; checks: { permission: string; ok: boolean; feature: string; message?: string }[]; problem: string | null };
   'fs.listFolders': { path: string; parent: string | null; folders: { name: string; path: string }[]; roots: string[] };
   'plans.preview': { included: { files: number; bytes: number }; excluded: { files: number; bytes: number; examples: { path: string; pattern: string }[] }; complete: boolean };
+  'vaults.check': Job;
   'lifecycle.run': Job;
   'restoreTests.run': Job;
   'restoreTests.list': RestoreTestView[];

@@ -200,6 +200,24 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     },
     'fs.listFolders': ({ path }) => listFolders(path),
     'plans.preview': async ({ resources, budgetMs }) => previewPlan(resources, budgetMs),
+    'vaults.check': async ({ vault, readData, subsetPercent }) => {
+      await svc.registry.get(vault);
+      const { job } = svc.jobs.submit({ kind: 'CHECK', vaultName: vault }, async (ctx) => {
+        const session = await svc.registry.open(vault);
+        const r = await session.check({
+          readData: readData === 'all',
+          readDataSubset: readData === 'subset' ? subsetPercent / 100 : undefined,
+          onProgress: (p) => ctx.progress({ filesDone: p.done, filesTotal: p.total, currentFile: p.phase }),
+        });
+        for (const n of r.notes) ctx.log(`note: ${n}`);
+        for (const p of r.problems) ctx.skip(`${p.kind} ${p.id}`, p.message);
+        const summary = `${r.points} points, ${r.trees} folder listings, ${r.packs} packs; ${r.packsRead} packs read (${r.bytesRead} bytes)`;
+        ctx.log(summary);
+        if (!r.ok) return { state: 'FAILED', statusMessage: `${r.problems.length} problem(s) found: ${r.problems[0].message}` };
+        return { state: 'COMPLETED', statusMessage: `no problems found: ${summary}` };
+      });
+      return job;
+    },
     'lifecycle.run': async ({ vault, dryRun }) => (await startLifecycle(vault, 'manual', dryRun)).job,
     'restoreTests.run': async (input) => (await startRestoreTest(input.vault, 'manual', input)).job,
     'restoreTests.list': async () => (await listRestoreTests(svc.home)).reverse(),

@@ -78,6 +78,12 @@ describe('lifecycle, holds, restore tests and reports', () => {
     expect(latest.estimatedFullRestoreSeconds).not.toBeNull();
   });
 
+  it('checks a vault as a job, reading all of its data', async () => {
+    const job = await finished(await svc.api['vaults.check']({ vault: 'local', readData: 'all' }));
+    expect(job.state).toBe('COMPLETED');
+    expect(job.statusMessage).toMatch(/^no problems found: 1 points, \d+ folder listings, \d+ packs; \d+ packs read/);
+  });
+
   it('a restore test of a vault without points fails with the reason', async () => {
     await svc.api['vaults.add']({ name: 'empty', location: path.join(makeTempDir('dv-empty-'), 'v') });
     const job = await finished(await svc.api['restoreTests.run']({ vault: 'empty' }));
