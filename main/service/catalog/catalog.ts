@@ -20,7 +20,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { DeskVaultError, isDeskVaultError } from '../../core/errors.js';
 import { pathComponents, type LoadedIndex, type RecoveryPoint, type TreeNode } from '../../engine/index.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../state/atomic-file.js';
 import { catalogPointOf, emptyManifest, MANIFEST_FILE, parseManifest, sortPoints, type CatalogManifest, type CatalogPoint, type SegmentRef } from './catalog-manifest.js';
 import { CatalogTable, compactTable, type TableCounts } from './catalog-table.js';
 import { diffTrees, type DiffResult } from './diff-points.js';
@@ -344,7 +344,7 @@ async function clearFolder(folder: string): Promise<void> {
 async function removeStrays(folder: string, keep: readonly SegmentRef[], minAgeMs = STRAY_AGE_MS): Promise<void> {
   const named = new Set([MANIFEST_FILE, ...keep.map((s) => s.file)]);
   for (const name of await fs.readdir(folder)) {
-    if (named.has(name) || !(name.startsWith('.tmp-') || name.startsWith('seg-'))) continue;
+    if (named.has(name) || !(name.includes('.tmp-') || name.startsWith('seg-'))) continue;
     try {
       const st = await fs.stat(path.join(folder, name));
       if (Date.now() - st.mtimeMs >= minAgeMs) await fs.rm(path.join(folder, name), { force: true });

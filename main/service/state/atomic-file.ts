@@ -14,7 +14,8 @@ import { DeskVaultError } from '../../core/errors.js';
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  // `<name>.tmp-<pid>-<random>` beside the target: owners clean up their own leftovers by prefix.
+  const tmp = path.join(dir, `${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const fh = await fs.open(tmp, 'wx', mode);
   try {
     await fh.writeFile(data);
@@ -32,13 +33,16 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
 }
 
 export async function syncDir(dir: string): Promise<void> {
-  // Windows cannot open a directory for fsync; rename is already durable enough there (NTFS journal).
-  if (process.platform === 'win32') return;
-  const dh = await fs.open(dir, 'r');
+  // Windows cannot open a folder for fsync, and some file systems refuse it; the rename is atomic
+  // either way, and NTFS orders it after the data.
+  let dh: fs.FileHandle | undefined;
   try {
+    dh = await fs.open(dir, 'r');
     await dh.sync();
+  } catch {
+    /* see above */
   } finally {
-    await dh.close();
+    await dh?.close();
   }
 }
 

@@ -13,9 +13,11 @@
  *    compared with the last point. More than `maxPaths` entries also collapse into a rescan, which
  *    is then cheaper than the list.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../state/atomic-file.js';
+
+export { writeFileAtomic };
 
 export interface PendingChanges {
   /** Changed absolute paths (meaningful only when `rescan` is false). */
@@ -153,40 +155,6 @@ export class ChangeJournal {
 
   private serialize(): JournalData {
     return { format: 'deskvault-change-journal', version: 1, seq: this.seq, rescanSeq: this.rescanSeq, reasons: this.reasons, entries: [...this.entries] };
-  }
-}
-
-/**
- * Replaces `file` so that a reader sees the old or the new content, never a mix: write a temp
- * file beside it, fsync, rename over, fsync the folder (so the rename itself survives power loss).
- */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fh = await fsp.open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await fsp.rename(tmp, file);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
-  }
-  await syncFolder(path.dirname(file));
-}
-
-async function syncFolder(dir: string): Promise<void> {
-  let fh: fsp.FileHandle | undefined;
-  try {
-    fh = await fsp.open(dir, 'r');
-    await fh.sync();
-  } catch {
-    /* Windows cannot open folders: NTFS orders the rename with the data anyway */
-  } finally {
-    await fh?.close();
   }
 }
 
