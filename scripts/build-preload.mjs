@@ -11,7 +11,9 @@ import { build } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { API_METHODS, API_EVENT_NAMES } = await import(pathToFileURL(path.join(root, 'dist', 'main', 'core', 'api.js')).href);
-const outDir = path.join(root, 'dist', 'preload');
+// --out=<dir>: build elsewhere (the preload test builds into a temporary folder).
+const outArg = process.argv.find((a) => a.startsWith('--out='));
+const outDir = outArg ? path.resolve(outArg.slice('--out='.length)) : path.join(root, 'dist', 'preload');
 
 await build({
   configFile: false,
@@ -40,4 +42,4 @@ if (foreign.length > 0 || /\bimport\s*\(/.test(bundle)) {
   process.stderr.write(`build-preload: the bundle must require only 'electron', found: ${foreign.join(', ') || 'a dynamic import'}\n`);
   process.exit(1);
 }
-process.stdout.write(`build-preload: dist/preload/preload.cjs (${Object.keys(API_METHODS).length} methods, ${bundle.length} bytes)\n`);
+process.stdout.write(`build-preload: ${path.relative(root, path.join(outDir, 'preload.cjs'))} (${Object.keys(API_METHODS).length} methods, ${bundle.length} bytes)\n`);

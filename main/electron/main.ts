@@ -112,7 +112,10 @@ function startServiceHost(): void {
   c.on((name, data) => {
     window?.webContents.send(IPC_EVENT_CHANNEL, name, data);
     if (name === 'status') setStatus(data as ServiceStatus);
-    if (name === 'job') onJob(data as Job);
+    if (name === 'job') {
+      onJob(data as Job);
+      refreshStatusSoon();
+    }
   });
   c.onDesktopNotification((n) => {
     const view = notificationView(n, n.event.jobId ? knownJobs.get(n.event.jobId) : undefined);
@@ -127,8 +130,7 @@ function startServiceHost(): void {
     async (ready) => {
       log.info(`service ready for ${ready.home} (key store: ${ready.keyStore})`);
       if (ready.keyStoreWarning) log.warn(ready.keyStoreWarning);
-      const status = await c.call('status.get', {}, 'service');
-      if (status.ok) setStatus(status.value as ServiceStatus);
+      await refreshStatus();
     },
     (err: { message: string }) => {
       log.error(`service could not start: ${err.message}`);
@@ -150,6 +152,22 @@ function startServiceHost(): void {
   });
 }
 
+/** Asks the service for its status (jobs change it; so do time and pauses running out). */
+async function refreshStatus(): Promise<void> {
+  const r = await client?.call('status.get', {}, 'service');
+  if (r?.ok) setStatus(r.value as ServiceStatus);
+}
+
+let refreshTimer: NodeJS.Timeout | undefined;
+/** Coalesces the bursts of `job` events a running backup sends into one status call. */
+function refreshStatusSoon(): void {
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(() => {
+    refreshTimer = undefined;
+    void refreshStatus();
+  }, 500);
+}
+
 function setStatus(status: ServiceStatus): void {
   serviceState = { kind: 'running', status };
   updateTray();
@@ -167,9 +185,12 @@ function currentStatus(): ServiceStatus | null {
   return serviceState.kind === 'running' ? serviceState.status : null;
 }
 
+let lastTray: ReturnType<typeof trayModel> | null = null;
+
 function updateTray(): void {
   if (!tray) return;
   const model = trayModel(serviceState, new Date());
+  lastTray = model;
   tray.setImage(nativeImage.createFromPath(trayIconFile(paths.assets, model.icon, nativeTheme.shouldUseDarkColors)));
   tray.setToolTip(model.tooltip);
   if (process.platform === 'darwin') tray.setTitle(model.percent !== null ? ` ${model.percent}%` : '');
@@ -199,6 +220,7 @@ async function runMenuCommand(id: MenuCommand, checked = false): Promise<void> {
         const r = await (client?.call(call.method, call.input, 'ipc') ?? Promise.resolve(null));
         if (r && !r.ok) log.warn(`${call.method} from the tray failed: ${r.error.code} ${r.error.message}`);
       }
+      await refreshStatus();
       return;
     case 'open':
       showWindow(action.screen);
@@ -380,10 +402,16 @@ void app.whenReady().then(() => {
   tray.on('click', () => showWindow());
   nativeTheme.on('updated', updateTray);
   updateTray();
-  // "5 min ago" ages without any event; refresh the line once a minute.
-  setInterval(updateTray, 60_000).unref();
+  // Freshness ("5 min ago", stale protection, a pause running out) changes without any event.
+  setInterval(() => void refreshStatus(), 30_000).unref();
   // macOS passes no arguments to login items; it reports the login start instead.
   const login = process.platform === 'darwin' ? app.getLoginItemSettings().wasOpenedAtLogin : false;
   if (!startedHidden(process.argv, login)) showWindow();
   log.info(`DeskVault ${app.getVersion()} started (state folder ${home})`);
 });
+
+// Read-only view for the end-to-end test (test/e2e/electron.e2e.test.ts, via Playwright's
+// `electronApp.evaluate`); absent unless DESKVAULT_E2E=1.
+if (process.env.DESKVAULT_E2E === '1') {
+  (globalThis as Record<string, unknown>).deskvaultE2E = Object.freeze({ tray: () => lastTray, sleepBlocked: () => sleepGuard.blocking });
+}

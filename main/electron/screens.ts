@@ -10,7 +10,8 @@ export function hashFor(screen: Screen): string {
     case 'dashboard':
       return '#/';
     case 'restore':
-      return '#/restore';
+      // Restoring starts from the recovery points screen (renderer/src/app/router.ts SCREENS).
+      return '#/points';
     case 'job':
       return `#/jobs/${encodeURIComponent(screen.jobId)}`;
     case 'plan':
