@@ -43,6 +43,7 @@ export type EventListener = <E extends ApiEventName>(name: E, data: ApiEvents[E]
 export class DeskVaultService {
   private readonly listeners = new Set<EventListener>();
   private handlers!: Handlers;
+  private statusTimer: NodeJS.Timeout | null = null;
   notifications!: ServiceNotifications;
 
   private constructor(
@@ -72,6 +73,7 @@ export class DeskVaultService {
       emitJob = (job) => {
         service.emit('job', job);
         service.notifications.onJob(job);
+        service.scheduleStatus();
       };
       service.handlers = createHandlers(service);
       if (!deps.noDefaultVault) await service.ensureDefaultVault(deps.defaultVaultLocation ?? path.join(home, 'vaults', DEFAULT_VAULT));
@@ -113,11 +115,25 @@ export class DeskVaultService {
     try {
       const result = await handler(parsed.data);
       await this.audit.append({ action: method, source, args: rawInput });
+      this.scheduleStatus();
       return result;
     } catch (err) {
       await this.audit.append({ action: method, source, args: rawInput, error: err }).catch(() => undefined);
       throw err;
     }
+  }
+
+  /**
+   * Pushes a `status` event (tray, dashboard) shortly after anything that may change it: job
+   * transitions and state-changing calls. Coalesced, so a burst of progress is one computation.
+   */
+  scheduleStatus(): void {
+    if (this.statusTimer || this.listeners.size === 0) return;
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = null;
+      this.handlers['status.get']({}).then((s) => this.emit('status', s), () => undefined);
+    }, 300);
+    this.statusTimer.unref();
   }
 
   on(listener: EventListener): () => void {
@@ -137,6 +153,7 @@ export class DeskVaultService {
 
   /** Stops background work, waits for running jobs to settle, and releases the state folder. */
   async stop(opts: { cancelJobs?: boolean } = {}): Promise<void> {
+    if (this.statusTimer) clearTimeout(this.statusTimer);
     await this.handlers.stopBackground();
     await this.notifications.stop();
     if (opts.cancelJobs) for (const j of this.jobs.running()) this.jobs.cancel(j.id);

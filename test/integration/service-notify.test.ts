@@ -25,6 +25,7 @@ describe('service notifications', () => {
   const received: { type: string; vault: string; plan?: string; errorCode?: string }[] = [];
   const desktop: string[] = [];
   const edge: string[] = [];
+  const statuses: string[] = [];
   let server: http.Server;
   let svc: DeskVaultService;
   let src: string;
@@ -45,6 +46,7 @@ describe('service notifications', () => {
     svc = await DeskVaultService.start({ home, keyStore: new FileKeyStore(home), showDesktopNotification: (n) => void desktop.push(n.event.type) });
     svc.on((name, data) => {
       if (name === 'notification') edge.push((data as { type: string }).type);
+      if (name === 'status') statuses.push((data as { state: string }).state);
     });
     const port = (server.address() as AddressInfo).port;
     await svc.api['vaults.setNotifications']({ name: 'local', notifications: { webhookUrl: `http://127.0.0.1:${port}/hook?secret=s3cr3t` } });
@@ -65,6 +67,8 @@ describe('service notifications', () => {
     expect(desktop).toEqual(['BACKUP_JOB_STARTED', 'BACKUP_JOB_COMPLETED']);
     expect(edge).toEqual(['BACKUP_JOB_STARTED', 'BACKUP_JOB_COMPLETED']);
     expect((await svc.api['jobs.get']({ id: job.id })).state).toBe('COMPLETED');
+    // The tray's state is pushed too, ending with the folder protected.
+    await until('a PROTECTED status event', () => statuses.includes('PROTECTED'));
   });
 
   it('announces a failed backup with its error code', async () => {
