@@ -92,13 +92,16 @@ async function main() {
   const creds = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
   const results = [];
   const run = (rep, tool, op, cmd, argv, env) => {
+    // Untimed, as in bench/run.js: what the previous command (or s3rver) wrote is on disk first, so
+    // no tool pays for another's write-back.
+    sh('sync', []);
     const before = proxy.snapshot();
     const m = measure(`${tool}-${op}-${rep}`, cmd, argv, { ...creds, ...env });
     const after = proxy.snapshot();
     const requests = after.total - before.total;
     const byType = {};
     for (const [t, n] of Object.entries(after.byType)) if (n - (before.byType[t] ?? 0) > 0) byType[t] = n - (before.byType[t] ?? 0);
-    results.push({ rep, tool, op, seconds: m.seconds, rssMiB: Math.round(m.rssMiB), requests, requestsPerGiB: Math.round(requests / gib), byType });
+    results.push({ rep, tool, op, seconds: m.seconds, rssMiB: Math.round(m.rssMiB), requests, requestsPerGiB: Math.round((requests / gib) * 10) / 10, byType });
     const types = Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${t} ${n}`).join(', ');
     console.log(`#${rep} ${tool.padEnd(9)} ${op.padEnd(8)} ${m.seconds.toFixed(2).padStart(7)} s  ${Math.round(m.rssMiB)} MiB  ${requests} requests (${types})`);
   };
@@ -160,12 +163,14 @@ async function main() {
     // Ratios within a repeat (both tools ran back to back), then their median and range.
     const ratios = d.map((x, i) => x.seconds / (r[i] ?? r[0]).seconds);
     const tr = median(ratios);
+    // Requests compared unrounded (both tools wrote and read the same data): per repeat, then the median.
     const dq = median(d.map((x) => x.requestsPerGiB));
     const rq = median(r.map((x) => x.requestsPerGiB));
-    const rr = dq / rq;
+    const reqRatios = d.map((x, i) => x.requests / (r[i] ?? r[0]).requests);
+    const rr = median(reqRatios);
     const s = (x) => `${x.toFixed(2)}`;
     lines.push(
-      `| ${op} | ${s(median(d.map((x) => x.seconds)))} s${span(d.map((x) => x.seconds), s)} | ${s(median(r.map((x) => x.seconds)))} s${span(r.map((x) => x.seconds), s)} | ${tr.toFixed(2)}${span(ratios, s)} (≤1.0) ${tr <= 1 ? 'PASS' : 'MISS'} | ${dq} | ${rq} | ${rr.toFixed(2)} (≤1.0) ${rr <= 1 ? 'PASS' : 'MISS'} |`,
+      `| ${op} | ${s(median(d.map((x) => x.seconds)))} s${span(d.map((x) => x.seconds), s)} | ${s(median(r.map((x) => x.seconds)))} s${span(r.map((x) => x.seconds), s)} | ${tr.toFixed(2)}${span(ratios, s)} (≤1.0) ${tr <= 1 ? 'PASS' : 'MISS'} | ${dq}${span(d.map((x) => x.requestsPerGiB), (v) => v.toFixed(1))} | ${rq}${span(r.map((x) => x.requestsPerGiB), (v) => v.toFixed(1))} | ${rr.toFixed(2)}${span(reqRatios, s)} (≤1.0) ${rr <= 1 ? 'PASS' : 'MISS'} |`,
     );
   }
   lines.push('', 'Requests by type (first repeat):', '');

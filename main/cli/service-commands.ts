@@ -69,7 +69,9 @@ export function registerServiceCommands(program: Command): void {
       const passphrase = o.passphrase
         ? await readSecret({ env: 'DESKVAULT_PASSWORD', fileFlag: '--password-file', prompt: 'Passphrase', confirm: true })
         : process.env.DESKVAULT_PASSWORD || undefined;
-      const r = await withApi((api) => api['vaults.add']({ name: o.name, location: o.location, keyProvider, passphrase, kmsKey: o.kmsKey }));
+      // A relative folder means relative to where the command runs, not to the service's folder.
+      const location = /^[a-z][a-z0-9+.-]*:\/\//i.test(o.location) ? o.location : (await import('node:path')).resolve(o.location);
+      const r = await withApi((api) => api['vaults.add']({ name: o.name, location, keyProvider, passphrase, kmsKey: o.kmsKey }));
       if (o.json) return out(r);
       say(`${r.created ? 'created' : 'connected'} vault "${r.vault.name}" (${r.vault.id.slice(0, 8)}) at ${r.vault.location}`);
       for (const w of r.warnings) say(`warning: ${w}`);

@@ -26,13 +26,19 @@ import {
 } from './model.js';
 
 const Empty = z.object({}).strict();
+/** A vault location as the API takes it: an absolute folder path or a URL (file://, s3://). */
+const Location = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((l) => l.startsWith('/') || /^[A-Za-z]:[\\/]/.test(l) || l.startsWith('\\\\') || /^[a-z][a-z0-9+.-]*:\/\//i.test(l), 'an absolute folder path, or a URL such as s3://bucket/prefix');
 const PointRef = z.string().regex(/^(latest|[0-9a-f]{4,64})$/, 'a recovery point id (or a unique prefix of it) or "latest"');
 const TreePath = z.string().max(4096).refine((p) => p === '' || p.startsWith('/'), 'an absolute path inside the point, or empty for its top');
 
 export const VaultAddInput = z
   .object({
     name: VaultName,
-    location: z.string().min(1).max(4096),
+    location: Location,
     /** Default: an app-managed key (kept in the key store), with a printable recovery code. */
     keyProvider: z.enum(['app', 'passphrase', 'kms']).default('app'),
     passphrase: z.string().min(1).max(1024).optional(),
@@ -84,11 +90,11 @@ export const API_METHODS = {
   'jobs.pause': method(z.object({ minutes: z.int().min(1).max(7 * 24 * 60).optional() }).strict(), true, 'pause all scheduled and continuous work (until resumed, or for N minutes)'),
   'jobs.resume': method(Empty, true, 'resume scheduled and continuous work'),
   'points.list': method(z.object({ vault: VaultName, plan: PlanName.optional() }).strict(), false, 'recovery points of a vault, newest first'),
-  'points.browse': method(z.object({ vault: VaultName, point: PointRef, path: TreePath.default(''), offset: z.int().min(0).default(0), limit: z.int().min(1).max(200000).default(1000) }).strict(), false, 'one directory of a recovery point'),
+  'points.browse': method(z.object({ vault: VaultName, point: PointRef, path: TreePath.default(''), offset: z.int().min(0).default(0), limit: z.int().min(1).max(200000).default(1000), sort: z.enum(['name', 'size', 'mtime', 'type']).default('name'), order: z.enum(['asc', 'desc']).default('asc') }).strict(), false, 'one directory of a recovery point, a page at a time'),
   'points.search': method(z.object({ vault: VaultName, glob: z.string().max(1024).optional(), text: z.string().max(1024).optional(), limit: z.int().min(1).max(10000).default(500) }).strict(), false, 'find files by name or glob across all points'),
   'points.versions': method(z.object({ vault: VaultName, path: AbsolutePath }).strict(), false, 'every distinct version of a file'),
   'points.diff': method(z.object({ vault: VaultName, from: PointRef, to: PointRef }).strict(), false, 'what changed between two points'),
-  'vaults.test': method(z.object({ location: z.string().min(1).max(4096) }).strict(), false, 'connection and permission test of a location, naming each missing right'),
+  'vaults.test': method(z.object({ location: Location }).strict(), false, 'connection and permission test of a location, naming each missing right'),
   'fs.listFolders': method(z.object({ path: z.string().max(4096).default('') }).strict(), false, 'sub-folders of a folder on the service\'s machine (the browser\'s folder picker); empty path: home and roots'),
   'plans.preview': method(z.object({ resources: z.array(Resource).min(1).max(100), budgetMs: z.int().min(100).max(10000).default(3000) }).strict(), false, 'what a plan\'s folders and rules protect and exclude: counts, bytes, examples'),
   'vaults.check': method(z.object({ vault: VaultName, readData: z.enum(['none', 'subset', 'all']).default('subset'), subsetPercent: z.int().min(1).max(100).default(10) }).strict(), true, 'verify a vault\'s structure and (a share of) its data'),

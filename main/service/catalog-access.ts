@@ -57,7 +57,7 @@ export class CatalogAccess {
     const id = await this.resolve(catalog, input.point);
     const session = await this.svc.registry.open(input.vault);
     const [point, plans, holds] = await Promise.all([session.resolvePoint(id), this.svc.plans.list(), this.svc.holds.active()]);
-    const r = catalog.listDir(id, input.path || '/', { offset: input.offset, limit: input.limit });
+    const r = catalog.listDir(id, input.path || '/', { offset: input.offset, limit: input.limit, sort: input.sort, order: input.order });
     const entries: BrowseEntry[] = r.entries.map((e) => ({ name: e.name, path: e.path, type: e.type, size: e.size ?? null, mtime: e.mtime, mode: e.mode, ...(e.target !== undefined ? { target: e.target } : {}) }));
     return { point: toPointInfo(point, input.vault, plans, holds), path: input.path || '/', entries, total: r.total };
   }

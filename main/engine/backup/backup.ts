@@ -22,7 +22,7 @@ import { ChunkReader } from '../chunker/chunk-stream.js';
 import type { PathMatcher } from '../match/path-matcher.js';
 import { BlobWriter } from '../repo/blob-writer.js';
 import { Lease } from '../repo/leases.js';
-import { listPacks, listPrunePlans, packsPendingDeletion, recoverOrphanPacks } from '../repo/pack-inventory.js';
+import { listPacks, packsPendingDeletion, recoverOrphanPacks } from '../repo/pack-inventory.js';
 import { emptyStats, type PointError, type RecoveryPoint } from '../repo/point.js';
 import { encodeTree, type Tree, type TreeNode } from '../repo/tree.js';
 import type { Vault } from '../repo/vault.js';
@@ -102,9 +102,10 @@ export async function backup(vault: Vault, opts: BackupOptions): Promise<BackupR
   try {
     await vault.store.cleanTemporaryFiles?.(UNFINISHED_WRITE_AGE_MS);
     // The lease is taken before the index is read: a concurrent prune sees it and waits for us.
-    const { index } = await vault.loadIndex((id, err) => opts.onNotice?.(`index ${id} is unreadable and was skipped: ${(err as Error).message}`));
+    const { index, prunePlans } = await vault.loadIndex((id, err) => opts.onNotice?.(`index ${id} is unreadable and was skipped: ${(err as Error).message}`));
     const packs = await listPacks(vault);
-    const pending = packsPendingDeletion(await listPrunePlans(vault));
+    // The plans loadIndex listed (after reading the index objects): one listing of prune/, not two.
+    const pending = packsPendingDeletion(prunePlans);
     const recovered = await recoverOrphanPacks(vault, index, packs, pending, (id, err) =>
       opts.onNotice?.(`pack ${id} could not be re-indexed: ${(err as Error).message}`),
     );

@@ -2,13 +2,25 @@
  * Packs new blobs: deduplicates against the index (and against blobs already queued), seals each
  * blob straight into a reused pack buffer, and writes full packs to the store in the background
  * with at most `maxInflight` writes outstanding (backpressure: `flushReady()` waits for a slot).
+ * A pack closes once it reaches the vault's pack size (docs/vault-format.md: "a pack closes when it
+ * reaches it"), so packs end a little above it rather than below: fewer packs, fewer requests on an
+ * object store. Header and trailer are sealed into the same buffer after the blobs, so the store
+ * gets the pack as one buffer (no copy to join parts).
  * `finish()` writes the remaining packs, then one index object for everything written — packs
  * before index, so an index entry never names a pack that is not there.
  */
 import { SEAL_OVERHEAD } from '../crypto/sealer.js';
 import type { ChunkIndex } from './chunk-index.js';
 import type { IndexEntry } from './index-file.js';
-import { encodeHeader, PACK_HEADER_AAD, PACK_MAGIC, packKey, type BlobType, type PackEntry } from './pack-format.js';
+import { encodeHeader, HEADER_ENTRY_BYTES, PACK_HEADER_AAD, PACK_MAGIC, PACK_TRAILER, packKey, type BlobType, type PackEntry } from './pack-format.js';
+
+/** Room past the pack size for the blob that completes a pack: 1/8 of it (2 MiB for 16 MiB packs). */
+const OVERSHOOT_DIVISOR = 8;
+
+/** The most a sealed header of `entries` entries plus the trailer can take (sealing never grows a body). */
+function headerRoom(entries: number): number {
+  return SEAL_OVERHEAD + 4 + entries * HEADER_ENTRY_BYTES + PACK_TRAILER;
+}
 import type { Vault } from './vault.js';
 
 export interface BlobWriterOptions {
@@ -40,9 +52,10 @@ export class BlobWriter {
     private readonly index: ChunkIndex,
     private readonly options: BlobWriterOptions = {},
   ) {
-    // A pack closes before a blob that might not fit (sealed size ≤ plaintext + overhead, since
-    // incompressible data is stored as is), so one pack size of buffer is enough.
-    this.capacity = vault.config.packSize;
+    // A pack closes when it reaches the pack size; the buffer has room past it for the blob that
+    // gets it there. A blob that might not fit (sealed size ≤ plaintext + overhead, since
+    // incompressible data is stored as is) with the header still to come closes the pack first.
+    this.capacity = vault.config.packSize + Math.ceil(vault.config.packSize / OVERSHOOT_DIVISOR);
     // Object stores gain from more uploads in flight (latency); a local disk does not.
     this.maxInflight = options.maxInflight ?? (vault.store.properties.kind === 'local' ? 2 : 4);
   }
@@ -67,12 +80,14 @@ export class BlobWriter {
     if (this.pending.has(id.toString('latin1'))) return false;
     const kind = type === 'data' ? 'data' : 'meta';
     let pack = this.open[kind];
-    if (pack && pack.pos + plaintext.length + SEAL_OVERHEAD > pack.buf.length) {
+    if (pack && pack.pos + plaintext.length + SEAL_OVERHEAD + headerRoom(pack.entries.length + 1) > pack.buf.length) {
       this.closePack(kind);
       pack = null;
     }
     if (!pack) pack = this.open[kind] = { buf: this.takeBuffer(), pos: 0, entries: [] };
-    let len = this.vault.sealer.sealInto(plaintext, id, pack.buf, pack.pos);
+    // Sealed into the buffer short of the room the header will need.
+    const limit = pack.buf.length - headerRoom(pack.entries.length + 1);
+    let len = limit > pack.pos ? this.vault.sealer.sealInto(plaintext, id, pack.buf.subarray(0, limit), pack.pos) : -1;
     if (len < 0) {
       // Larger than a whole pack buffer (a huge tree, or a tiny test pack size): its own buffer.
       const sealed = this.vault.sealer.seal(plaintext, id);
@@ -123,16 +138,21 @@ export class BlobWriter {
       if (pack) this.freeBuffers.push(pack.buf);
       return;
     }
-    const body = pack.buf.subarray(0, pack.pos);
     const header = this.vault.sealer.seal(encodeHeader(pack.entries), PACK_HEADER_AAD);
-    const trailer = Buffer.allocUnsafe(8);
+    const trailer = Buffer.allocUnsafe(PACK_TRAILER);
     trailer.writeUInt32LE(header.length, 0);
     PACK_MAGIC.copy(trailer, 4);
-    const parts = [body, header, trailer];
-    const packId = this.vault.packId(parts).toString('hex');
     const bytes = pack.pos + header.length + trailer.length;
+    let parts: Buffer[];
+    if (bytes <= pack.buf.length) {
+      // Always the case but for the oversized-blob path: one contiguous pack.
+      header.copy(pack.buf, pack.pos);
+      trailer.copy(pack.buf, pack.pos + header.length);
+      parts = [pack.buf.subarray(0, bytes)];
+    } else parts = [pack.buf.subarray(0, pack.pos), header, trailer];
+    const packId = this.vault.packId(parts).toString('hex');
     const write = this.vault.store
-      .put(packKey(kind, packId), parts)
+      .put(packKey(kind, packId), parts.length === 1 ? parts[0] : parts)
       .then(() => {
         for (const e of pack.entries) {
           this.index.add(e.id, packId, kind, e.offset, e.length, e.rawLength);

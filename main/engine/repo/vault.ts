@@ -10,7 +10,7 @@ import { keyedHashFn, loadHasher, type HashFn } from '../crypto/hash.js';
 import { Sealer } from '../crypto/sealer.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/map-limit.js';
-import { listPrunePlans } from './pack-inventory.js';
+import { listPrunePlans, type PrunePlan } from './pack-inventory.js';
 import { ChunkIndex } from './chunk-index.js';
 import { newConfig, parseConfig, type ObjectLockSettings, type VaultConfig } from './config.js';
 import { decodeIndex, encodeIndex, type IndexEntry, type IndexFile } from './index-file.js';
@@ -44,6 +44,12 @@ export interface LoadedIndex {
   allIndexIds: string[];
   /** With keepEntries: every entry in effect, duplicates included, by pack (for prune). */
   entriesByPack?: Map<string, { kind: 'data' | 'meta'; entries: IndexEntry[] }>;
+  /**
+   * The prune plans listed while loading (after the index objects were read, so any plan whose
+   * new index was read is among them): a backup takes its pending deletions from these rather
+   * than listing `prune/` a second time.
+   */
+  prunePlans: PrunePlan[];
 }
 
 export class Vault {
@@ -269,15 +275,16 @@ export class Vault {
         }
       }
     }
-    index.setFallback(await this.pendingDeletionIndex(index));
+    const prunePlans = await listPrunePlans(this);
+    index.setFallback(await this.pendingDeletionIndex(index, prunePlans));
     this.lastIndex = index;
-    return { index, indexIds: inEffect, allIndexIds: ids, entriesByPack: byPack };
+    return { index, indexIds: inEffect, allIndexIds: ids, entriesByPack: byPack, prunePlans };
   }
 
   /** Blobs of packs that prune plans scheduled for deletion and the index no longer names. */
-  private async pendingDeletionIndex(index: ChunkIndex): Promise<ChunkIndex> {
+  private async pendingDeletionIndex(index: ChunkIndex, plans: PrunePlan[]): Promise<ChunkIndex> {
     const fallback = new ChunkIndex();
-    const pending = [...new Map((await listPrunePlans(this)).flatMap((p) => p.packs))].filter(([id]) => !index.hasPack(id));
+    const pending = [...new Map(plans.flatMap((p) => p.packs))].filter(([id]) => !index.hasPack(id));
     await mapLimit(pending, 8, async ([packId, kind]) => {
       try {
         for (const e of await this.readPackHeader(kind, packId)) fallback.add(e.id, packId, kind, e.offset, e.length, e.rawLength);

@@ -1,0 +1,29 @@
+/** The latest jobs with state, what they did and when; each opens its details. */
+import type { Job } from '../../../../main/core/model.js';
+import type { ApiError } from '../../api/index.js';
+import { hrefFor } from '../../app/router.js';
+import { Empty, ErrorNote, StateBadge } from '../../components/feedback.js';
+import { formatBytes, formatRelative } from '../../format/format.js';
+
+export function RecentJobs({ jobs, error }: { jobs: Job[] | undefined; error: ApiError | null }) {
+  return (
+    <section className="card" aria-labelledby="recent-jobs-h">
+      <h2 id="recent-jobs-h">Recent jobs</h2>
+      <ErrorNote error={error} title="Jobs unavailable" />
+      {jobs && jobs.length === 0 && <Empty>No job has run yet.</Empty>}
+      <ul className="plain-list">
+        {jobs?.map((j) => (
+          <li key={j.id} className="job-line">
+            <StateBadge state={j.state} />{' '}
+            <a href={hrefFor('jobs', j.id)}>
+              {j.kind === 'BACKUP' ? 'Backup' : j.kind === 'RESTORE' ? 'Restore' : j.kind.toLowerCase()} {j.planName ? `of ${j.planName}` : `from ${j.vaultName}`}
+            </a>{' '}
+            <span className="muted">
+              {formatRelative(j.endedAt ?? j.startedAt ?? j.createdAt)} · {formatBytes(j.counters.bytesDone)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
