@@ -65,13 +65,14 @@ describe.skipIf(!hasChromium)('the UI in Chromium over HTTP', () => {
   const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
 
   it('walks through the first run: vault, recovery kit, folder, plan', async () => {
-    await expect(page.getByRole('heading', { name: 'Welcome to DeskVault' }).isVisible()).resolves.toBe(true);
+    // Wait for it: the first render follows the page load and the first API answers.
+    await page.getByRole('heading', { name: 'Welcome to DeskVault' }).waitFor();
     await shot('01-first-run-vault');
     await page.getByRole('button', { name: 'Continue' }).click();
     const code = page.getByLabel('Recovery code');
     await code.waitFor();
     expect(await code.innerText()).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
-    await expect(page.getByRole('button', { name: 'Print recovery kit' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Print recovery kit' }).waitFor();
     await shot('02-first-run-recovery-kit');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel('Folder to protect').fill(src);

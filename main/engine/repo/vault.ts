@@ -63,6 +63,7 @@ export class Vault {
   private metaPackCacheBytes = 0;
   /** The index most recently loaded: writers add to it, so a point commit finds its new packs. */
   private lastIndex: ChunkIndex | null = null;
+  private pointCache = new Map<string, RecoveryPoint>();
   /** Object Lock control of a locked vault (attached by whoever opened the store); else null. */
   private lock: VaultLock | null = null;
 
@@ -374,16 +375,30 @@ export class Vault {
 
   // ---- recovery points ----
 
+  /**
+   * Every recovery point, oldest first. Manifests are immutable once written, so a long-lived Vault
+   * (the service) reads each one once: later calls list the ids and fetch only new ones.
+   */
   async listPoints(onError: (id: string, err: unknown) => void = () => undefined): Promise<RecoveryPoint[]> {
     const ids = await this.listIds('points/');
     const points: RecoveryPoint[] = [];
+    const known = new Map<string, RecoveryPoint>();
     await mapLimit(ids, 8, async (id) => {
+      const cached = this.pointCache.get(id);
+      if (cached) {
+        points.push(structuredClone(cached)); // callers may annotate what they get
+        known.set(id, cached);
+        return;
+      }
       try {
-        points.push(await this.getJson<RecoveryPoint>(`points/${id}`));
+        const p = await this.getJson<RecoveryPoint>(`points/${id}`);
+        points.push(p);
+        known.set(id, structuredClone(p));
       } catch (err) {
         if (!isDeskVaultError(err, 'NOT_FOUND')) onError(id, err);
       }
     });
+    this.pointCache = known;
     return points.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
   }
 
