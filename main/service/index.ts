@@ -5,3 +5,4 @@ export { stateFolder, vaultCacheFolder } from './state-folder.js';
 export { DEFAULT_VAULT } from './vaults/vault-registry.js';
 export { isVaultName } from './vaults/vault-registry.js';
 export { openRegisteredVault, registeredVaultLocation } from './vaults/open-registered.js';
+export { contentTypeOf, realUiFolder, resolveUiFile } from './ui-files.js';
