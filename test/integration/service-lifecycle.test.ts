@@ -84,6 +84,17 @@ describe('lifecycle, holds, restore tests and reports', () => {
     expect(job.statusMessage).toMatch(/^no problems found: 1 points, \d+ folder listings, \d+ packs; \d+ packs read/);
   });
 
+  it('re-adding a vault whose passphrase this machine saved, with an app-managed key, opens it by that key', async () => {
+    const location = path.join(makeTempDir('dv-readd-'), 'v');
+    await svc.api['vaults.add']({ name: 'mine', location, keyProvider: 'passphrase', passphrase: 'saved secret' });
+    await svc.api['vaults.remove']({ name: 'mine' });
+    const again = await svc.api['vaults.add']({ name: 'mine-again', location });
+    expect(again.created).toBe(false);
+    svc.registry['sessions'].clear(); // open afresh, with the key the registry stored
+    expect(await svc.api['points.list']({ vault: 'mine-again' })).toEqual([]);
+    await svc.api['vaults.remove']({ name: 'mine-again' });
+  });
+
   it('a restore test of a vault without points fails with the reason', async () => {
     await svc.api['vaults.add']({ name: 'empty', location: path.join(makeTempDir('dv-empty-'), 'v') });
     const job = await finished(await svc.api['restoreTests.run']({ vault: 'empty' }));

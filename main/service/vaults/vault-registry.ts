@@ -60,11 +60,13 @@ export class VaultRegistry {
     let session: VaultSession;
     let created = false;
     let recoveryCode: string | null = null;
-    const appKey = input.keyProvider === 'app' ? newAppKey() : null;
+    let appKey = input.keyProvider === 'app' ? newAppKey() : null;
     const existingId = await vaultIdAt(input.location);
     if (existingId !== null) {
-      // A vault this machine already has the key of (registry lost, or removed and re-added).
-      const knownKey = (await this.keyStore.get(accountFor.appKey(existingId))) ?? (await this.keyStore.get(accountFor.passphrase(existingId)));
+      // A vault this machine already has the key of (registry lost, or removed and re-added):
+      // its app key is reused as it is; a saved passphrase only opens it.
+      const savedAppKey = await this.keyStore.get(accountFor.appKey(existingId));
+      const knownKey = savedAppKey ?? (await this.keyStore.get(accountFor.passphrase(existingId)));
       session = await openVault(input.location, async (hasKms) => {
         if (input.passphrase) return input.passphrase;
         if (knownKey) return knownKey;
@@ -72,7 +74,8 @@ export class VaultRegistry {
         throw new DeskVaultError('PASSWORD_REQUIRED', `a vault already exists at ${input.location}: give its passphrase or recovery code to connect it`, { location: input.location });
       });
       if (existing.some((v) => v.id === session.id)) throw new DeskVaultError('VAULT_EXISTS', `that vault is already registered as "${existing.find((v) => v.id === session.id)!.name}"`, { vault: input.name });
-      if (appKey && !knownKey) await session.addKey(appKey);
+      if (appKey && savedAppKey) appKey = null; // already a slot and in the key store
+      else if (appKey) await session.addKey(appKey);
     } else {
       created = true;
       if (input.keyProvider === 'app') {
@@ -84,7 +87,7 @@ export class VaultRegistry {
         if (input.keyProvider === 'kms' && !input.passphrase) warnings.push('No recovery passphrase: if access to the KMS key is lost, so is the data. Add one with `deskvault key add`.');
       }
     }
-    if (appKey && !(existingId !== null && (await this.keyStore.get(accountFor.appKey(existingId))))) await this.keyStore.set(accountFor.appKey(session.id), appKey);
+    if (appKey) await this.keyStore.set(accountFor.appKey(session.id), appKey);
     else if (input.keyProvider === 'passphrase' && input.passphrase) await this.keyStore.set(accountFor.passphrase(session.id), input.passphrase);
     if (this.keyStore.warning && input.keyProvider !== 'kms') warnings.push(this.keyStore.warning);
     const sameDisk = sameDiskWarning(input.location);
