@@ -7,24 +7,9 @@
  */
 import type { LegalHold as HoldRecord, Plan } from '../core/model.js';
 import type { JobContext, JobOutcome } from './jobs/job-runner.js';
-import { selectExpired, type GfsPolicy, type LegalHold, type LifecyclePoint, type LifecycleRule } from './lifecycle/index.js';
-import { planNameOf } from './points/point-info.js';
+import { selectExpired, type LifecyclePoint } from './lifecycle/index.js';
+import { planNameOf, rulesFor, toLifecycleHold } from './points/point-info.js';
 import type { VaultSession } from './vault-service.js';
-
-export function toLifecycleHold(h: HoldRecord): LegalHold {
-  return { id: h.id, title: h.title, description: h.description, createdAt: h.createdAt, releasedAt: h.releasedAt, selection: { planNames: h.planNames, vaultNames: h.vaultNames, from: h.from, to: h.to } };
-}
-
-/** The lifecycle and GFS of the rule (or copy action) that puts a plan's points in `vault`. */
-function rulesFor(plan: Plan | undefined, vault: string): { lifecycle?: LifecycleRule; gfs?: GfsPolicy } {
-  if (!plan) return {};
-  for (const r of plan.rules) {
-    if (r.targetVault === vault) return { lifecycle: r.lifecycle, gfs: Object.values(r.retention).some((n) => (n ?? 0) > 0) ? r.retention : undefined };
-    const copy = r.copyActions.find((c) => c.targetVault === vault);
-    if (copy) return { lifecycle: copy.lifecycle ?? r.lifecycle };
-  }
-  return {};
-}
 
 export async function runLifecycleJob(
   input: { session: VaultSession; vaultName: string; plans: Plan[]; holds: HoldRecord[]; now: Date; dryRun?: boolean },

@@ -49,7 +49,6 @@ export class ServiceNotifications {
       this.notifier.add(new WebhookSink({ url: v.notifications.webhookUrl }), (e) => e.vault === v.name),
     );
     const now = this.svc.now();
-    const jobs = this.svc.jobs.list(500);
     const plans = await this.svc.plans.list();
     // Stale state carries over a refresh, so an ongoing episode is not alerted twice.
     const wasStale = new Set(this.tracked.filter((t) => this.tracker.isStale(t.vault, t.plan)).map((t) => `${t.vault}\n${t.plan}`));
@@ -57,7 +56,7 @@ export class ServiceNotifications {
     this.tracked = plans.map((p) => ({ vault: p.rules[0].targetVault, plan: p.name }));
     for (const plan of plans) {
       const vault = plan.rules[0].targetVault;
-      const good = jobs.find((j) => j.kind === 'BACKUP' && j.planName === plan.name && j.state === 'COMPLETED' && j.recoveryPointId);
+      const good = this.svc.jobs.lastGoodBackup(plan.name);
       this.tracker.setPlan({ vault, plan: plan.name, frequencyMs: freshnessMs(plan, now) - GRACE_MS, lastGoodAt: good?.endedAt ? new Date(good.endedAt) : null, since: new Date(plan.createdAt), stale: wasStale.has(`${vault}\n${plan.name}`) });
     }
   }

@@ -18,7 +18,7 @@ const DAY_MS = 86_400_000;
 
 const COLUMNS = ['id', 'kind', 'state', 'statusMessage', 'vault', 'plan', 'trigger', 'createdAt', 'startedAt', 'endedAt', 'durationSeconds', 'files', 'bytes', 'recoveryPointId', 'errorCode'] as const;
 
-function row(j: Job): Record<(typeof COLUMNS)[number], string | number | null> {
+function row(j: Readonly<Job>): Record<(typeof COLUMNS)[number], string | number | null> {
   const dur = j.startedAt && j.endedAt ? Math.round((Date.parse(j.endedAt) - Date.parse(j.startedAt)) / 1000) : null;
   return {
     id: j.id, kind: j.kind, state: j.state, statusMessage: j.statusMessage, vault: j.vaultName, plan: j.planName, trigger: j.trigger,
@@ -39,7 +39,7 @@ export function jobsReport(svc: DeskVaultService, input: ApiParsedInput<'reports
   const from = input.from ? Date.parse(input.from) : -Infinity;
   const to = input.to ? Date.parse(input.to) : Infinity;
   const jobs = svc.jobs
-    .list(1000)
+    .history()
     .filter((j) => (!input.kinds || input.kinds.includes(j.kind)) && Date.parse(j.createdAt) >= from && Date.parse(j.createdAt) <= to)
     .reverse();
   const rows = jobs.map(row);
@@ -53,12 +53,12 @@ export function jobsReport(svc: DeskVaultService, input: ApiParsedInput<'reports
 export async function complianceReport(svc: DeskVaultService): Promise<ApiResults['reports.compliance']> {
   const now = svc.now();
   const plans = await svc.plans.list();
-  const jobs = svc.jobs.list(1000);
+  const jobs = svc.jobs.history();
   const tests = await listRestoreTests(svc.home);
   const out: ApiResults['reports.compliance']['plans'] = [];
   for (const plan of plans) {
     const checks: { name: string; ok: boolean; detail: string }[] = [];
-    const lastGood = jobs.find((j) => j.kind === 'BACKUP' && j.planName === plan.name && j.state === 'COMPLETED' && j.recoveryPointId);
+    const lastGood = svc.jobs.lastGoodBackup(plan.name);
     const limit = freshnessMs(plan, now);
     const age = lastGood?.endedAt ? now.getTime() - Date.parse(lastGood.endedAt) : null;
     for (const r of plan.resources) {

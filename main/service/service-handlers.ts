@@ -3,7 +3,7 @@
  * main/core/api.ts). Inputs arrive parsed by the method's schema. Long work (backups, restores)
  * returns a job at once; its progress arrives as `job` events and through `jobs.get`.
  */
-import type { ApiMethod, ApiParsedInput, ApiResult } from '../core/api.js';
+import { API_METHODS, type ApiMethod, type ApiParsedInput, type ApiResult } from '../core/api.js';
 import { DeskVaultError } from '../core/errors.js';
 import type { Job, Plan, Rule } from '../core/model.js';
 import { runBackupJob } from './backups/backup-job.js';
@@ -29,7 +29,8 @@ export function createHandlers(svc: DeskVaultService): Handlers {
   const protection = new Protection(svc, {
     startBackup: (plan, rule, trigger, changedPaths, startDeadline) => startBackup(plan, rule, trigger, changedPaths, startDeadline),
     startLifecycle: (vault) => startLifecycle(vault, 'schedule'),
-    startRestoreTest: (vault) => startRestoreTest(vault, 'schedule', { pick: 'random' }),
+    // The scheduled test takes the API's defaults (one place for them), on a random point.
+    startRestoreTest: (vault) => startRestoreTest('schedule', API_METHODS['restoreTests.run'].input.parse({ vault, pick: 'random' })),
   });
 
   /** Submits a backup job of one plan rule; resolves when it is queued (the job is PENDING). */
@@ -72,13 +73,11 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     });
   }
 
-  async function startRestoreTest(vaultName: string, trigger: Job['trigger'], opts: Partial<ApiParsedInput<'restoreTests.run'>> = {}): Promise<{ job: Job; done: Promise<Job> }> {
+  async function startRestoreTest(trigger: Job['trigger'], opts: ApiParsedInput<'restoreTests.run'>): Promise<{ job: Job; done: Promise<Job> }> {
+    const { vault: vaultName, pick, sampleFiles, maxBytes, timeoutMinutes } = opts;
     await svc.registry.get(vaultName);
     return svc.jobs.submit({ kind: 'RESTORE_TEST', vaultName, trigger }, async (ctx) =>
-      runRestoreTestJob(
-        { session: await svc.registry.open(vaultName), vaultName, pick: opts.pick ?? 'latest', sampleFiles: opts.sampleFiles ?? 20, maxBytes: opts.maxBytes ?? 256 * 1024 * 1024, timeoutMinutes: opts.timeoutMinutes ?? 30, home: svc.home, now: svc.now },
-        ctx,
-      ),
+      runRestoreTestJob({ session: await svc.registry.open(vaultName), vaultName, pick, sampleFiles, maxBytes, timeoutMinutes, home: svc.home, now: svc.now }, ctx),
     );
   }
 
@@ -219,7 +218,7 @@ export function createHandlers(svc: DeskVaultService): Handlers {
       return job;
     },
     'lifecycle.run': async ({ vault, dryRun }) => (await startLifecycle(vault, 'manual', dryRun)).job,
-    'restoreTests.run': async (input) => (await startRestoreTest(input.vault, 'manual', input)).job,
+    'restoreTests.run': async (input) => (await startRestoreTest('manual', input)).job,
     'restoreTests.list': async () => (await listRestoreTests(svc.home)).reverse(),
     'reports.jobs': async (input) => jobsReport(svc, input),
     'reports.compliance': () => complianceReport(svc),

@@ -29,14 +29,13 @@ export function freshnessMs(plan: Plan, now: Date): number {
 export async function computeStatus(svc: DeskVaultService, protection: Protection): Promise<ServiceStatus> {
   const now = svc.now();
   const plans = await svc.plans.list();
-  const jobs = svc.jobs.list(500); // newest first
+  const jobs = svc.jobs.history(); // newest first
   const running = svc.jobs.running().filter((j) => j.state === 'RUNNING' && j.kind === 'BACKUP');
   const pause = protection.pauseState();
   const folders: FolderStatus[] = [];
   for (const plan of plans) {
-    const backups = jobs.filter((j) => j.kind === 'BACKUP' && j.planName === plan.name);
-    const lastGood = backups.find((j) => j.state === 'COMPLETED' && j.recoveryPointId);
-    const last = backups.find((j) => j.endedAt !== null);
+    const lastGood = svc.jobs.lastGoodBackup(plan.name);
+    const last = jobs.find((j) => j.kind === 'BACKUP' && j.planName === plan.name && j.endedAt !== null);
     const isRunning = running.some((j) => j.planName === plan.name);
     const continuous = plan.rules.some((r) => r.schedule.trim().toLowerCase().startsWith('continuous'));
     const { state, message } = folderState({ plan, lastGood, last, isRunning, paused: pause.paused, now });
@@ -54,7 +53,7 @@ export async function computeStatus(svc: DeskVaultService, protection: Protectio
       });
     }
   }
-  const percentOf = (j: Job): number | null => (j.counters.bytesTotal ? Math.min(100, Math.round((100 * j.counters.bytesDone) / j.counters.bytesTotal)) : null);
+  const percentOf = (j: Readonly<Job>): number | null => (j.counters.bytesTotal ? Math.min(100, Math.round((100 * j.counters.bytesDone) / j.counters.bytesTotal)) : null);
   const percents = running.map(percentOf).filter((p): p is number => p !== null);
   const lastBackupAt = jobs.find((j) => j.kind === 'BACKUP' && j.state === 'COMPLETED')?.endedAt ?? null;
   return {
@@ -75,7 +74,7 @@ function nextScheduledRun(plan: Plan, now: Date): string | null {
   return next?.toISOString() ?? null;
 }
 
-function folderState(a: { plan: Plan; lastGood?: Job; last?: Job; isRunning: boolean; paused: boolean; now: Date }): { state: ProtectionState; message: string | null } {
+function folderState(a: { plan: Plan; lastGood?: Readonly<Job>; last?: Readonly<Job>; isRunning: boolean; paused: boolean; now: Date }): { state: ProtectionState; message: string | null } {
   if (a.isRunning) return { state: 'BACKING_UP', message: null };
   if (a.paused) return { state: 'PAUSED', message: 'backups are paused' };
   if (a.last && a.last.state === 'FAILED') return { state: 'ERROR', message: `last backup failed: ${a.last.error?.message ?? a.last.statusMessage ?? 'unknown error'}` };

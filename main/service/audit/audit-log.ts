@@ -20,6 +20,7 @@ import { DeskVaultError } from '../../core/errors.js';
 import { ACTION_PATTERN, AUDIT_SOURCES, GENESIS_HASH, errorCodeOf, hashRecord, recordShapeProblem, type AuditActor, type AuditRecord, type AuditSource } from './audit-record.js';
 import { readAuditRecords, readTail, verifyAuditFile } from './audit-file.js';
 import { redactSecrets } from './redact-secrets.js';
+import { syncDir } from '../state/atomic-file.js';
 import type { VerifyResult } from './verify-records.js';
 
 export const AUDIT_FILE_NAME = 'audit.jsonl';
@@ -199,18 +200,5 @@ function validate(entry: AuditEntry): void {
   for (const k of ['host', 'user'] as const) {
     const v = entry.actor?.[k];
     if (v !== undefined && typeof v !== 'string') throw new DeskVaultError('INVALID_INPUT', `audit actor.${k} must be a string`, {});
-  }
-}
-
-/** Makes a new file's directory entry durable (a no-op where directories cannot be fsync'ed). */
-async function syncDir(dir: string): Promise<void> {
-  let dh: fs.FileHandle | undefined;
-  try {
-    dh = await fs.open(dir, 'r');
-    await dh.sync();
-  } catch {
-    /* Windows and some file systems refuse; the file's own fsync still holds its data. */
-  } finally {
-    await dh?.close().catch(() => undefined);
   }
 }

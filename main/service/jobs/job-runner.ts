@@ -72,6 +72,23 @@ export class JobRunner {
     return this.jobs.slice(-limit).reverse().map(clone);
   }
 
+  /**
+   * The history, newest first, without copying: for the service's own read-only derivations
+   * (status, reports, alerts), which run after every job change. Edges get copies (`list`).
+   */
+  history(): readonly Readonly<Job>[] {
+    return [...this.jobs].reverse();
+  }
+
+  /** The newest backup of a plan that made a complete recovery point (its freshness). */
+  lastGoodBackup(planName: string): Readonly<Job> | undefined {
+    for (let i = this.jobs.length - 1; i >= 0; i--) {
+      const j = this.jobs[i];
+      if (j.kind === 'BACKUP' && j.planName === planName && j.state === 'COMPLETED' && j.recoveryPointId) return j;
+    }
+    return undefined;
+  }
+
   get(id: string): Job {
     const j = this.jobs.find((x) => x.id === id);
     if (!j) throw new DeskVaultError('NOT_FOUND', `no job ${id}`, { job: id });

@@ -4,30 +4,39 @@
  * vault, and the legal holds that keep it.
  */
 import type { LegalHold, Plan, RecoveryPointInfo } from '../../core/model.js';
+import { planTag } from '../backups/backup-job.js';
+import { computeLifecycle, matchesHold, type GfsPolicy, type LegalHold as LifecycleHold, type LifecycleRule } from '../lifecycle/index.js';
 import type { RecoveryPoint } from '../vault-service.js';
 
-const DAY_MS = 86_400_000;
-
 export function planNameOf(point: Pick<RecoveryPoint, 'tags'>, plans: Plan[]): string | null {
-  for (const p of plans) if (point.tags.includes(`plan:${p.name.replace(/[\s,]/g, '_')}`)) return p.name;
+  for (const p of plans) if (point.tags.includes(planTag(p.name))) return p.name;
   const tag = point.tags.find((t) => t.startsWith('plan:'));
   return tag ? tag.slice(5) : null;
 }
 
-export function holdCovers(hold: LegalHold, vaultName: string, planName: string | null, time: string): boolean {
-  if (hold.releasedAt) return false;
-  if (hold.vaultNames && !hold.vaultNames.includes(vaultName)) return false;
-  if (hold.planNames && (!planName || !hold.planNames.includes(planName))) return false;
-  if (hold.from && time < hold.from) return false;
-  if (hold.to && time > hold.to) return false;
-  return true;
+/**
+ * The lifecycle and GFS retention that apply to a plan's points in `vault`: those of the rule that
+ * backs up to it, or of the copy action that copies there (its own lifecycle, else the rule's).
+ */
+export function rulesFor(plan: Plan | undefined, vault: string): { lifecycle?: LifecycleRule; gfs?: GfsPolicy } {
+  if (!plan) return {};
+  for (const r of plan.rules) {
+    if (r.targetVault === vault) return { lifecycle: r.lifecycle, gfs: Object.values(r.retention).some((n) => (n ?? 0) > 0) ? r.retention : undefined };
+    const copy = r.copyActions.find((c) => c.targetVault === vault);
+    if (copy) return { lifecycle: copy.lifecycle ?? r.lifecycle };
+  }
+  return {};
 }
+
+/** The service's hold record in the shape lifecycle/ decides with (one matching rule for both). */
+export function toLifecycleHold(h: LegalHold): LifecycleHold {
+  return { id: h.id, title: h.title, description: h.description, createdAt: h.createdAt, releasedAt: h.releasedAt, selection: { planNames: h.planNames, vaultNames: h.vaultNames, from: h.from, to: h.to } };
+}
+
 
 export function toPointInfo(p: RecoveryPoint, vaultName: string, plans: Plan[], holds: LegalHold[]): RecoveryPointInfo {
   const planName = planNameOf(p, plans);
-  const rule = plans.find((x) => x.name === planName)?.rules.find((r) => r.targetVault === vaultName);
-  const at = Date.parse(p.time);
-  const days = (n: number | undefined): string | null => (n === undefined ? null : new Date(at + n * DAY_MS).toISOString());
+  const dates = computeLifecycle(p, rulesFor(plans.find((x) => x.name === planName), vaultName).lifecycle);
   return {
     id: p.id,
     vaultName,
@@ -41,8 +50,8 @@ export function toPointInfo(p: RecoveryPoint, vaultName: string, plans: Plan[], 
     bytes: p.stats.bytes,
     storedBytes: p.stats.storedBytes,
     errors: p.errors.length,
-    moveToColdStorageAt: days(rule?.lifecycle.moveToColdStorageAfterDays),
-    deleteAt: days(rule?.lifecycle.deleteAfterDays),
-    heldBy: holds.filter((h) => holdCovers(h, vaultName, planName, p.time)).map((h) => h.title),
+    moveToColdStorageAt: dates.moveToColdStorageAt ?? null,
+    deleteAt: dates.deleteAt ?? null,
+    heldBy: holds.filter((h) => matchesHold({ time: p.time, vaultName, planName: planName ?? undefined }, toLifecycleHold(h))).map((h) => h.title),
   };
 }
