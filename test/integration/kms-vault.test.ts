@@ -94,7 +94,15 @@ describe('KMS key slots (engine)', () => {
     await backup(v, { paths: [src] });
     const dataBefore = listObjects(dir, 'data/').map((k) => `${k}:${fs.statSync(path.join(dir, k)).mtimeMs}`);
     const oldSlot = v.openedSlot!.id;
+    // Adding a slot to an existing vault wraps with kms:Encrypt, not a new data key.
+    const generated = kms.calls.GenerateDataKey ?? 0;
+    kms.deny('kms:Encrypt');
+    await expect(v.addKmsSlot('alias/new', { client })).rejects.toMatchObject({ code: 'ACCESS_DENIED', data: { permission: 'kms:Encrypt' } });
+    kms.allowAll();
+    const encrypts = kms.calls.Encrypt ?? 0;
     await v.addKmsSlot('alias/new', { client });
+    expect(kms.calls.Encrypt).toBe(encrypts + 1);
+    expect(kms.calls.GenerateDataKey ?? 0).toBe(generated);
     await removeSlot(v.store, oldSlot);
     const reopened = await Vault.open(new LocalStore(dir), null, { client });
     expect(reopened.openedSlot).toMatchObject({ kind: 'kms', keyId: 'alias/new' });

@@ -95,10 +95,11 @@ describe('missing permissions', () => {
     const vault = location();
     expectStatus(await dvAsync(vault, 'init', ['--kms-key', 'alias/doctor'], { env: { ...env(), DESKVAULT_PASSWORD: undefined } }), 0);
     kms.deny('kms:GenerateDataKey');
+    kms.deny('kms:Encrypt');
     try {
       const r = parseJson<DoctorJson>(await dvAsync(vault, 'doctor', ['--json'], { env: env() }));
       expect(r.ok).toBe(false);
-      expect(r.checks.filter((c) => !c.ok).map((c) => `${c.permission}:${c.message}`)).toEqual(['kms:GenerateDataKey:missing']);
+      expect(r.checks.filter((c) => !c.ok).map((c) => `${c.permission}:${c.message}`)).toEqual(['kms:GenerateDataKey:missing', 'kms:Encrypt:missing']);
       expect(JSON.stringify(r.policy)).toContain('kms:Decrypt');
     } finally {
       kms.allowAll();

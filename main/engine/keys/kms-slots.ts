@@ -1,10 +1,14 @@
 /**
- * AWS KMS key slots (envelope encryption). Adding a slot asks KMS for a data key
+ * AWS KMS key slots (envelope encryption). A new vault's slot asks KMS for a data key
  * (GenerateDataKey, AES_256) under an encryption context that holds the vault's permanent id —
  * never its name or location, so a moved or adopted vault still opens. The plaintext data key
  * wraps the vault's master key material (AES-256-GCM, as a passphrase slot does) and is dropped;
- * the slot stores only KMS's encrypted copy. Opening asks KMS to Decrypt it. Rotation to another
- * KMS key = add a slot under the new key, remove the old slot; no data is rewritten.
+ * the slot stores only KMS's encrypted copy. Opening asks KMS to Decrypt it.
+ *
+ * Adding a slot to an existing vault (`key add --kms-key`, and rotation to another KMS key = add a
+ * slot under the new key, remove the old one; no data is rewritten) wraps a locally generated key
+ * with KMS Encrypt instead: the slot has the same shape, so opening is the same Decrypt, and the
+ * right asked of the person is the one AWS documents for re-wrapping (kms:Encrypt).
  */
 import { randomBytes } from 'node:crypto';
 import type { KMSClient } from '@aws-sdk/client-kms';
@@ -52,25 +56,48 @@ export async function createKmsClient(opts: KmsOptions = {}): Promise<KMSClient>
   return new KMSClient({ region: opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', ...(opts.profile ? { profile: opts.profile } : {}) });
 }
 
-/** Wraps `material` (the vault's master key material, serialised) in a new KMS slot. */
-export async function createKmsSlot(store: ObjectStore, vaultId: string, material: Buffer, keyId: string, opts: KmsOptions = {}): Promise<KmsSlot> {
+/**
+ * Wraps `material` (the vault's master key material, serialised) in a new KMS slot. `via` says how
+ * the wrapping key is made: `generate` (a new vault: kms:GenerateDataKey) or `encrypt` (a slot added
+ * to an existing vault: a local random key sent to kms:Encrypt).
+ */
+export async function createKmsSlot(
+  store: ObjectStore,
+  vaultId: string,
+  material: Buffer,
+  keyId: string,
+  opts: KmsOptions = {},
+  via: 'generate' | 'encrypt' = 'generate',
+): Promise<KmsSlot> {
   const kms = await createKmsClient(opts);
-  const { DescribeKeyCommand, GenerateDataKeyCommand } = await sdk();
+  const { DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand } = await sdk();
   let keyArn: string;
-  let dataKey: Uint8Array;
-  let encryptedDataKey: Uint8Array;
   try {
     const described = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
     keyArn = described.KeyMetadata?.Arn ?? keyId;
     if (described.KeyMetadata && described.KeyMetadata.Enabled === false) {
       throw new DeskVaultError('ACCESS_DENIED', `the KMS key ${keyId} is disabled; enable it or choose another key`, { keyId, permission: null });
     }
-    const dk = await kms.send(new GenerateDataKeyCommand({ KeyId: keyArn, KeySpec: 'AES_256', EncryptionContext: encryptionContext(vaultId) }));
-    if (!dk.Plaintext || !dk.CiphertextBlob) throw new DeskVaultError('INTEGRITY', 'KMS returned no data key', { keyId });
-    dataKey = dk.Plaintext;
-    encryptedDataKey = dk.CiphertextBlob;
   } catch (err) {
-    throw mapKmsError(err, keyId, 'kms:GenerateDataKey');
+    throw mapKmsError(err, keyId, 'kms:DescribeKey');
+  }
+  let dataKey: Uint8Array;
+  let encryptedDataKey: Uint8Array;
+  const action = via === 'generate' ? 'kms:GenerateDataKey' : 'kms:Encrypt';
+  try {
+    if (via === 'generate') {
+      const dk = await kms.send(new GenerateDataKeyCommand({ KeyId: keyArn, KeySpec: 'AES_256', EncryptionContext: encryptionContext(vaultId) }));
+      if (!dk.Plaintext || !dk.CiphertextBlob) throw new DeskVaultError('INTEGRITY', 'KMS returned no data key', { keyId });
+      dataKey = dk.Plaintext;
+      encryptedDataKey = dk.CiphertextBlob;
+    } else {
+      dataKey = randomBytes(32);
+      const enc = await kms.send(new EncryptCommand({ KeyId: keyArn, Plaintext: dataKey, EncryptionContext: encryptionContext(vaultId) }));
+      if (!enc.CiphertextBlob) throw new DeskVaultError('INTEGRITY', 'KMS returned no ciphertext', { keyId });
+      encryptedDataKey = enc.CiphertextBlob;
+    }
+  } catch (err) {
+    throw mapKmsError(err, keyId, action);
   }
   const kek = Buffer.from(dataKey);
   const wrapped = encrypt(kek, CODEC_NONE, material, slotAad(vaultId));
@@ -136,7 +163,7 @@ export function mapKmsError(err: unknown, keyId: string, action: string): unknow
 /** Tries each KMS right the slot's key needs; reports missing ones by IAM name. */
 export async function probeKmsPermissions(slot: KmsSlot, vaultId: string, opts: KmsOptions = {}): Promise<{ permission: string; ok: boolean; message?: string }[]> {
   const kms = await createKmsClient(opts);
-  const { DescribeKeyCommand, GenerateDataKeyCommand } = await sdk();
+  const { DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand } = await sdk();
   const out: { permission: string; ok: boolean; message?: string }[] = [];
   const attempt = async (permission: string, fn: () => Promise<unknown>): Promise<void> => {
     try {
@@ -149,6 +176,7 @@ export async function probeKmsPermissions(slot: KmsSlot, vaultId: string, opts: 
   };
   await attempt('kms:DescribeKey', () => kms.send(new DescribeKeyCommand({ KeyId: slot.keyArn })));
   await attempt('kms:GenerateDataKey', () => kms.send(new GenerateDataKeyCommand({ KeyId: slot.keyArn, KeySpec: 'AES_256', EncryptionContext: encryptionContext(vaultId) })));
+  await attempt('kms:Encrypt', () => kms.send(new EncryptCommand({ KeyId: slot.keyArn, Plaintext: randomBytes(32), EncryptionContext: encryptionContext(vaultId) })));
   await attempt('kms:Decrypt', () => openKmsSlot(slot, vaultId, opts));
   return out;
 }

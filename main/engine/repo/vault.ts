@@ -126,9 +126,9 @@ export class Vault {
     return Vault.build(store, config, keys, slot);
   }
 
-  /** Adds an AWS KMS slot holding the same master keys (e.g. to rotate to a new KMS key). */
+  /** Adds an AWS KMS slot holding the same master keys (e.g. to rotate to a new KMS key): kms:Encrypt. */
   addKmsSlot(keyId: string, kms: KmsOptions = {}): Promise<KeySlot> {
-    return createKmsSlot(this.store, this.config.id, encodeKeys(this.keys), keyId, kms);
+    return createKmsSlot(this.store, this.config.id, encodeKeys(this.keys), keyId, kms, 'encrypt');
   }
 
   private static async build(store: ObjectStore, config: VaultConfig, keys: MasterKeys, slot: KeySlot | null): Promise<Vault> {

@@ -23,7 +23,8 @@ export const PERMISSIONS: readonly PermissionNeed[] = [
   { permission: 's3:PutObjectRetention', feature: 'write locked objects and extend their retention (when locking)', resource: 'objects', when: 'lock' },
   { permission: 's3:GetObjectRetention', feature: 'read how long an object is locked (when locking)', resource: 'objects', when: 'lock' },
   { permission: 'kms:DescribeKey', feature: 'resolve KMS key aliases', resource: 'kms-key', when: 'kms' },
-  { permission: 'kms:GenerateDataKey', feature: 'add or rotate KMS key slots', resource: 'kms-key', when: 'kms' },
+  { permission: 'kms:GenerateDataKey', feature: 'create a vault whose key is in KMS', resource: 'kms-key', when: 'kms' },
+  { permission: 'kms:Encrypt', feature: 'add or rotate KMS key slots', resource: 'kms-key', when: 'kms' },
   { permission: 'kms:Decrypt', feature: 'open a vault whose key is in KMS', resource: 'kms-key', when: 'kms' },
 ];
 
