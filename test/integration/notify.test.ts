@@ -2,12 +2,15 @@
  * Notifications over real protocols: SnsSink with the real @aws-sdk/client-sns against fauxqs (topic
  * created and an SQS queue subscribed with client-sns; the message read back with the SQS JSON
  * protocol over fetch, since @aws-sdk/client-sqs is not a dependency), found through the standard
- * chain's AWS_ENDPOINT_URL_SNS; an SNS AccessDenied from a small node:http peer that answers like
+ * chain's AWS_ENDPOINT_URL_SNS, both for the sink alone and for the whole service with a vault's
+ * topic set through its API; an SNS AccessDenied from a small node:http peer that answers like
  * SNS, reported with `sns:Publish` named; and WebhookSink against a node:http receiver — retry
  * once on 5xx and network errors, not on timeouts or 4xx, never showing the URL's query string.
  */
+import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +19,9 @@ import { eventPayload, type ServiceEvent } from '../../main/service/notify/event
 import { Notifier } from '../../main/service/notify/notifier.js';
 import { SnsSink } from '../../main/service/notify/sns-sink.js';
 import { displayUrl, WebhookSink } from '../../main/service/notify/webhook-sink.js';
+import { DeskVaultService } from '../../main/service/index.js';
+import { FileKeyStore } from '../../main/service/keys/key-store.js';
+import { makeTempDir, removeTempDirs } from '../helpers/files.js';
 
 const completed: ServiceEvent = {
   type: 'BACKUP_JOB_COMPLETED',
@@ -38,6 +44,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fauxqs?.stop();
+  removeTempDirs();
 });
 
 /** SQS ReceiveMessage in the AWS JSON 1.0 protocol (what client-sqs speaks), over fetch. */
@@ -106,6 +113,37 @@ describe('SnsSink against fauxqs', () => {
     await notifier.close();
     expect(d.status).toBe('failed');
     expect(d).toMatchObject({ status: 'failed', error: { code: 'NOT_FOUND', data: { awsError: 'NotFoundException' } } });
+  });
+
+  it("the service publishes a vault's job events to the topic set through the API", async () => {
+    const admin = new SNSClient({ endpoint, region: 'us-east-1', credentials });
+    const { TopicArn } = await admin.send(new CreateTopicCommand({ Name: 'deskvault-local' }));
+    const queue = fauxqs.createQueue('local-events');
+    await admin.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queue.queueArn }));
+    admin.destroy();
+    const home = makeTempDir('dv-home-');
+    const src = makeTempDir('dv-src-');
+    writeFileSync(path.join(src, 'a.txt'), 'a');
+    const env = { AWS_ENDPOINT_URL_SNS: endpoint, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' };
+    const types = await withEnv(env, async () => {
+      const svc = await DeskVaultService.start({ home, keyStore: new FileKeyStore(home) });
+      try {
+        await svc.api['vaults.setNotifications']({ name: 'local', notifications: { snsTopicArn: TopicArn! } });
+        await svc.api['plans.create']({ name: 'Daily', resources: [{ path: src }], rules: [{ targetVault: 'local', schedule: 'rate(1 day)' }] });
+        await svc.api['backups.start']({ plan: 'Daily' });
+        const got: string[] = [];
+        const deadline = Date.now() + 60_000;
+        while (!got.includes('BACKUP_JOB_COMPLETED')) {
+          if (Date.now() > deadline) throw new Error(`no BACKUP_JOB_COMPLETED on the topic; got ${got.join(', ')}`);
+          for (const m of await receiveMessages(queue.queueUrl)) got.push((JSON.parse((JSON.parse(m.Body) as { Message: string }).Message) as { type: string }).type);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return got;
+      } finally {
+        await svc.stop();
+      }
+    });
+    expect(types).toEqual(['BACKUP_JOB_STARTED', 'BACKUP_JOB_COMPLETED']);
   });
 });
 
