@@ -8,6 +8,7 @@
  */
 import type { FolderStatus, Job, Plan, ProtectionState, ServiceStatus } from '../core/model.js';
 import type { Protection } from './protection.js';
+import { sameDiskPlanWarnings } from './same-disk.js';
 import { nextRuns, parseSchedule } from './schedule/index.js';
 import type { DeskVaultService } from './service.js';
 
@@ -64,7 +65,11 @@ export async function computeStatus(svc: DeskVaultService, protection: Protectio
     runningJobs: svc.jobs.running().length,
     percent: percents.length > 0 ? Math.round(percents.reduce((a, b) => a + b, 0) / percents.length) : null,
     folders,
-    warnings: [...protection.warnings(), ...(svc.registry.keyStore.warning ? [svc.registry.keyStore.warning] : [])],
+    warnings: [
+      ...protection.warnings(),
+      ...(svc.registry.keyStore.warning ? [svc.registry.keyStore.warning] : []),
+      ...sameDiskPlanWarnings(plans, await svc.registry.list()),
+    ],
   };
 }
 

@@ -14,6 +14,7 @@ import { DeskVaultError, isDeskVaultError } from '../../core/errors.js';
 import { VaultRecord } from '../../core/model.js';
 import { accountFor, type KeyStore } from '../keys/key-store.js';
 import { localPathOf, type StoreOptions } from '../location.js';
+import { sameDiskAsHomeWarning } from '../same-disk.js';
 import { readJsonFile, writeJsonAtomic } from '../state/atomic-file.js';
 import { initVault, openVault, readVaultId, type VaultSession } from '../vault-service.js';
 import { newAppKey, newRecoveryCode } from './recovery-code.js';
@@ -90,7 +91,7 @@ export class VaultRegistry {
     if (appKey) await this.keyStore.set(accountFor.appKey(session.id), appKey);
     else if (input.keyProvider === 'passphrase' && input.passphrase) await this.keyStore.set(accountFor.passphrase(session.id), input.passphrase);
     if (this.keyStore.warning && input.keyProvider !== 'kms') warnings.push(this.keyStore.warning);
-    const sameDisk = sameDiskWarning(input.location);
+    const sameDisk = sameDiskAsHomeWarning(input.location, os.homedir());
     if (sameDisk) warnings.push(sameDisk);
     const record: VaultRecord = {
       name: input.name,
@@ -181,18 +182,3 @@ async function vaultIdAt(location: string): Promise<string | null> {
   }
 }
 
-/** A local vault on the same disk as the home folder protects against mistakes, not disk failure. */
-function sameDiskWarning(location: string): string | null {
-  const local = localPathOf(location);
-  if (local === null) return null;
-  try {
-    let probe = local;
-    while (!fs.existsSync(probe)) probe = path.dirname(probe);
-    if (fs.statSync(probe).dev === fs.statSync(os.homedir()).dev) {
-      return `the vault ${local} is on the same disk as your home folder: it protects against deleted or changed files, not against losing that disk — add a copy to an external disk, a NAS or S3`;
-    }
-  } catch {
-    /* unknown: no warning */
-  }
-  return null;
-}
