@@ -5,12 +5,13 @@
 // certificate and counts every request, so both tools are measured the same way: wall time, peak
 // RSS, and requests per GiB written and read.
 //
-//   node bench/s3.js [--size-mb N | --quick] [--seed S] [--repeat N] [--only restic,deskvault] [--profile]
+//   node bench/s3.js [--size-mb N | --quick] [--seed S] [--repeat N] [--only restic,deskvault] [--profile] [--deskvault-cli FILE]
 //
 // --repeat N runs both tools N times (fresh repositories each time, tools back to back within a
 // repeat) and reports medians and ranges; --profile writes DeskVault's CPU profiles (node
 // --cpu-prof) to bench/work/s3-profiles/. The proxy also counts requests by type (PUT/GET/HEAD/
-// LIST/DELETE and the key's folder), shown under the table.
+// LIST/DELETE and the key's folder), shown under the table. --deskvault-cli FILE runs FILE with Node
+// instead of bin/deskvault.js (e.g. an earlier build, to compare two versions on the same machine).
 //
 // Writes bench/work/s3-results.md and s3-results.json.
 import { spawn, spawnSync } from 'node:child_process';
@@ -64,6 +65,32 @@ async function startCountingTlsProxy(upstreamPort, key, cert, countFile) {
   return { port, snapshot, close: () => child.kill() };
 }
 
+/**
+ * Restored trees are deleted only at the end of a run, and a run starts its measurements at least
+ * five minutes after the last such deletion. Reason: on an ext4 without a journal (this VM's root
+ * file system), creating a file skips, one by one, every inode of its block group deleted in the
+ * last five minutes (fs/ext4/ialloc.c, recently_deleted), so creating ~24k files right after
+ * deleting ~24k others nearby costs seconds of kernel time. Deleting each restore before the next
+ * tool's restore made whichever tool came next pay for it (restic's restore took 8.6 s in one
+ * repeat and 19.1 s in the next).
+ */
+const INODE_COOLDOWN_MS = 5 * 60 * 1000;
+const cleanupMarker = path.join(work, 's3-cleanup-at');
+
+function removeTrees(dirs) {
+  const existing = dirs.filter((d) => fs.existsSync(d));
+  for (const d of existing) fs.rmSync(d, { recursive: true, force: true });
+  if (existing.length > 0) fs.writeFileSync(cleanupMarker, String(Date.now()));
+}
+
+async function waitForInodeCooldown() {
+  const last = fs.existsSync(cleanupMarker) ? Number(fs.readFileSync(cleanupMarker, 'utf8')) : 0;
+  const waitMs = last + INODE_COOLDOWN_MS - Date.now();
+  if (waitMs <= 0) return;
+  console.log(`waiting ${Math.ceil(waitMs / 1000)} s: restored trees were deleted less than 5 minutes ago (see INODE_COOLDOWN_MS)`);
+  await new Promise((r) => setTimeout(r, waitMs));
+}
+
 function measure(label, cmd, argv, env) {
   const timeFile = path.join(work, 's3-logs', `${label}.time`);
   fs.mkdirSync(path.dirname(timeFile), { recursive: true });
@@ -78,6 +105,8 @@ async function main() {
   const { dir, bytes } = dataset();
   const gib = bytes / 2 ** 30;
   const base = path.join(work, 's3');
+  // Trees a previous run left (interrupted) count as a deletion; everything else here is few files.
+  removeTrees(fs.existsSync(base) ? fs.readdirSync(base).filter((n) => n.startsWith('restore-')).map((n) => path.join(base, n)) : []);
   fs.rmSync(base, { recursive: true, force: true });
   fs.mkdirSync(base, { recursive: true });
   const key = path.join(base, 'key.pem');
@@ -107,6 +136,8 @@ async function main() {
   };
 
   const only = value('--only', 'restic,deskvault').split(',');
+  const restored = [];
+  await waitForInodeCooldown();
   const profileDir = flag('--profile') ? path.join(work, 's3-profiles') : null;
   if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
   try {
@@ -117,29 +148,33 @@ async function main() {
         sh('restic', ['--cacert', cert, '-r', repo, 'init'], { env: { ...process.env, ...creds, ...resticEnv } });
         run(rep, 'restic', 'backup', 'restic', ['--cacert', cert, '-r', repo, 'backup', dir], resticEnv);
         fs.rmSync(path.join(base, 'restic-cache'), { recursive: true, force: true }); // a restore on a new machine
-        run(rep, 'restic', 'restore', 'restic', ['--cacert', cert, '-r', repo, 'restore', 'latest', '--target', path.join(base, 'restore-restic')], resticEnv);
-        fs.rmSync(path.join(base, 'restore-restic'), { recursive: true, force: true });
+        const resticTarget = path.join(base, `restore-restic-${rep}`);
+        restored.push(resticTarget);
+        run(rep, 'restic', 'restore', 'restic', ['--cacert', cert, '-r', repo, 'restore', 'latest', '--target', resticTarget], resticEnv);
       }
       if (only.includes('deskvault')) {
         // The CLI as a user runs it; the self-signed certificate trusted through Node's standard variable.
         const vault = `s3://bench/deskvault-${rep}?endpoint=${encodeURIComponent(endpoint)}&path-style=true&region=us-east-1`;
         const dvEnv = { DESKVAULT_PASSWORD: 'bench', NODE_EXTRA_CA_CERTS: cert, DESKVAULT_HOME: path.join(base, 'dv-home'), AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED' };
-        const bin = path.join(repoRoot, 'bin', 'deskvault.js');
-        sh(bin, ['init', '--vault', vault], { env: { ...process.env, ...creds, ...dvEnv } });
+        const custom = value('--deskvault-cli', null);
+        const bin = custom ? path.resolve(custom) : path.join(repoRoot, 'bin', 'deskvault.js');
+        sh(...(custom ? [process.execPath, [bin, 'init', '--vault', vault]] : [bin, ['init', '--vault', vault]]), { env: { ...process.env, ...creds, ...dvEnv } });
         // --cpu-prof is refused in NODE_OPTIONS: with --profile, Node runs the launcher itself (with
         // the launcher's own flag, --max-semi-space-size=2).
-        const dv = (op, argv) => (profileDir ? [process.execPath, ['--max-semi-space-size=2', '--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=deskvault-${op}-${rep}.cpuprofile`, bin, ...argv]] : [bin, argv]);
+        const profile = (op) => (profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=deskvault-${op}-${rep}.cpuprofile`] : []);
+        const dv = (op, argv) => (profileDir || custom ? [process.execPath, ['--max-semi-space-size=2', ...profile(op), bin, ...argv]] : [bin, argv]);
         run(rep, 'deskvault', 'backup', ...dv('backup', ['backup', '--vault', vault, dir]), dvEnv);
         fs.rmSync(path.join(base, 'dv-home'), { recursive: true, force: true }); // a restore on a new machine
-        const target = path.join(base, 'restore-dv');
+        const target = path.join(base, `restore-dv-${rep}`);
+        restored.push(target);
         run(rep, 'deskvault', 'restore', ...dv('restore', ['restore', '--vault', vault, 'latest', '--target', target]), dvEnv);
         sh('diff', ['-r', '--no-dereference', dir, path.join(target, dir)]);
-        fs.rmSync(target, { recursive: true, force: true });
       }
     }
   } finally {
     proxy.close();
     s3rver.kill();
+    removeTrees(restored);
   }
 
   const median = (xs) => {

@@ -8,6 +8,7 @@ export { estimateTotals } from './backup/estimate.js';
 export { pathComponents } from './backup/root-layout.js';
 export { check, type CheckOptions, type CheckResult } from './check/check.js';
 export { copyPoints, type CopyResult } from './copy/copy.js';
+export { ARCHIVE_CLASSES, coldStorageClassOf, dataPackHolders, listDataPacks, moveToColdStorage, type ColdMoveResult, type DataPackState } from './cold/cold-storage.js';
 export { probeKmsPermissions, type KmsSlot } from './keys/kms-slots.js';
 export { parseDuration } from './match/parse-duration.js';
 export { parseSize } from './match/parse-size.js';
@@ -26,7 +27,7 @@ export { LocalStore } from './storage/local-store.js';
 export type { ObjectStore } from './storage/object-store.js';
 export { RetryStore } from './storage/retry-store.js';
 export { iamPolicy, PERMISSIONS } from './storage/s3/permissions.js';
-export { describeS3Location, isS3Location, parseS3Location, type S3Location } from './storage/s3/s3-location.js';
+export { COLD_CLASSES, DEFAULT_COLD_CLASS, describeS3Location, isS3Location, parseS3Location, s3StoreProperties, type S3Location } from './storage/s3/s3-location.js';
 export { ThrottleStore } from './storage/throttle-store.js';
 
 /** The S3 store and its permission probe, with the AWS SDK they need, loaded on first use. */

@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { isDeskVaultError } from '../core/errors.js';
 import { iamPolicy, isS3Location, listSlots, loadS3Support, parseS3Location, PERMISSIONS, probeKmsPermissions, Vault, type KeySlot, type KmsSlot } from '../engine/index.js';
-import { openStore } from './location.js';
+import { localPathOf, openStore } from './location.js';
+import { checkVaultFolder } from './vaults/vault-folder.js';
 
 export interface DoctorReport {
   location: string;
@@ -22,6 +23,7 @@ export async function doctor(location: string): Promise<DoctorReport> {
   const checks: DoctorReport['checks'] = [];
   let vault: DoctorReport['vault'] = null;
   let policy: object | undefined;
+  let problem: string | null = null;
   const store = openStore(location);
   try {
     const c = await Vault.readConfig(store);
@@ -45,6 +47,9 @@ export async function doctor(location: string): Promise<DoctorReport> {
       }
     }
     policy = iamPolicy(loc.bucket, loc.prefix, kmsArn, { lock });
+  } else if (!vault && (problem = folderProblem(location))) {
+    // Not a place for a vault (e.g. under /proc, where a write would never return): say why.
+    checks.push({ permission: 'write', ok: false, feature: 'write backups', message: problem });
   } else {
     const probe = `doctor/probe-${randomBytes(6).toString('hex')}`;
     const step = async (permission: string, feat: string, fn: () => Promise<unknown>): Promise<void> => {
@@ -60,4 +65,14 @@ export async function doctor(location: string): Promise<DoctorReport> {
     await step('delete', 'prune and release leases', () => store.delete(probe));
   }
   return { location, vault, checks, ok: checks.every((c) => c.ok), ...(policy ? { policy } : {}) };
+}
+
+function folderProblem(location: string): string | null {
+  const local = localPathOf(location);
+  try {
+    if (local !== null) checkVaultFolder(local);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }

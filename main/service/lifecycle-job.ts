@@ -3,10 +3,15 @@
  * points are past their plan rule's `deleteAfterDays` and kept by nothing (no GFS period, legal
  * hold or Object Lock), removes exactly those, then prunes the data only they used. Every kept
  * point's reasons are in the job log, so "why is this still here?" has an answer. Runs daily per
- * vault (protection.ts) and on demand (`lifecycle.run`).
+ * vault (protection.ts) and on demand (`lifecycle.run`). Then it moves the data packs that no
+ * remaining point needs warm to the vault's cold storage class (lifecycle-cold.ts), after the
+ * deletion so that nothing about to be pruned is copied. A failed move (a missing permission)
+ * fails the job with its reason, after the deletions are done and logged.
  */
 import type { LegalHold as HoldRecord, Plan } from '../core/model.js';
+import { DeskVaultError } from '../core/errors.js';
 import type { JobContext, JobOutcome } from './jobs/job-runner.js';
+import { moveColdPacks } from './lifecycle-cold.js';
 import { selectExpired, type LifecyclePoint } from './lifecycle/index.js';
 import { planNameOf, rulesFor, toLifecycleHold } from './points/point-info.js';
 import type { VaultSession } from './vault-service.js';
@@ -33,12 +38,17 @@ export async function runLifecycleJob(
   const doomed = decisions.filter((d) => d.action === 'DELETE');
   for (const d of decisions) ctx.log(`${d.action === 'DELETE' ? 'delete' : 'keep'} ${d.point.id.slice(0, 8)} (${d.point.time}): ${d.reasons.join('; ')}`);
   ctx.progress({ filesTotal: doomed.length, filesDone: 0 });
-  if (input.dryRun || doomed.length === 0) {
-    return { state: 'COMPLETED', statusMessage: `${input.dryRun ? 'would delete' : 'deleted'} ${doomed.length} of ${points.length} recovery points` };
+  const deleted = `${input.dryRun ? 'would delete' : 'deleted'} ${doomed.length} of ${points.length} recovery points`;
+  if (!input.dryRun && doomed.length > 0) {
+    await session.deletePoints(doomed.map((d) => d.point.id), now.getTime());
+    ctx.progress({ filesDone: doomed.length });
+    const pruned = await session.prune({ onNotice: (m) => ctx.log(m) });
+    ctx.log(`prune: ${pruned.packsDeleted} packs (${pruned.bytesDeleted} bytes) deleted, ${pruned.packsRepacked} repacked`);
   }
-  await session.deletePoints(doomed.map((d) => d.point.id), now.getTime());
-  ctx.progress({ filesDone: doomed.length });
-  const pruned = await session.prune({ onNotice: (m) => ctx.log(m) });
-  ctx.log(`prune: ${pruned.packsDeleted} packs (${pruned.bytesDeleted} bytes) deleted, ${pruned.packsRepacked} repacked`);
-  return { state: 'COMPLETED', statusMessage: `deleted ${doomed.length} of ${points.length} recovery points` };
+  // Deleted points (in a dry run: those that would be) keep nothing warm; their packs go to prune.
+  const gone = new Set(doomed.map((d) => d.point.id));
+  const cold = await moveColdPacks({ session, vaultName, plans, now, dryRun: input.dryRun, points: points.filter((p) => !gone.has(p.id)) }, ctx);
+  const statusMessage = cold.summary ? `${deleted}; ${cold.summary}` : deleted;
+  if (cold.error) throw new DeskVaultError(cold.error.code, `${statusMessage}, then moving data packs to cold storage failed: ${cold.error.message}`, cold.error.data, { cause: cold.error });
+  return { state: 'COMPLETED', statusMessage };
 }

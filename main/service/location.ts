@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeskVaultError } from '../core/errors.js';
-import { describeS3Location, isS3Location, LazyStore, loadS3Support, LocalStore, parseS3Location, RetryStore, ThrottleStore, type ObjectStore } from '../engine/index.js';
+import { isS3Location, LazyStore, loadS3Support, LocalStore, parseS3Location, RetryStore, s3StoreProperties, ThrottleStore, type ObjectStore } from '../engine/index.js';
 
 export function localPathOf(location: string): string | null {
   if (location.startsWith('file://')) return fileURLToPath(location);
@@ -29,7 +29,7 @@ export function openStore(location: string, opts: StoreOptions = {}): ObjectStor
   if (local !== null) return new RetryStore(limit(new LocalStore(local)));
   if (isS3Location(location)) {
     const loc = parseS3Location(location);
-    const s3 = new LazyStore({ kind: 's3', location: describeS3Location(loc) }, async () => new (await loadS3Support()).S3Store(loc));
+    const s3 = new LazyStore(s3StoreProperties(loc), async () => new (await loadS3Support()).S3Store(loc));
     return new RetryStore(limit(s3));
   }
   const scheme = location.slice(0, location.indexOf('://'));

@@ -158,6 +158,32 @@ export class ObjectLockEmulation {
     res.end(up.body);
   }
 
+  /**
+   * A copy of an object onto itself (a storage-class change, answered by the storage-class
+   * emulation, which calls this first): in a bucket with Object Lock it is a new version, and S3
+   * does not carry the source's retention over — the new version has the retention the request's
+   * headers give (checked as on a PUT, but without a body there is no digest to require), or none;
+   * the old version, if locked, is kept. Returns S3's refusal, or null when the copy may proceed.
+   */
+  async copiedOntoItself(bucket: string, key: string, headers: http.IncomingHttpHeaders): Promise<{ status: number; code: string; message: string } | null> {
+    const withLock = headers['x-amz-object-lock-mode'] !== undefined;
+    if (!this.enabled.has(bucket)) return withLock ? { status: 400, code: 'InvalidRequest', message: 'Bucket is missing Object Lock Configuration' } : null;
+    if (withLock) {
+      const refusal = this.checkLockHeaders(headers, bucket, false);
+      if (refusal) return { status: 400, ...refusal };
+    }
+    const id = `${bucket}/${key}`;
+    const cur = this.current.get(id);
+    if (cur && cur.until.getTime() > this.now()) {
+      const bytes = await this.upstreamCall('GET', bucket, key);
+      if (bytes.status === 200) this.kept.push({ bucket, key, bytes: bytes.body, mode: cur.mode, until: cur.until, why: 'overwritten' });
+    }
+    const r = this.headerRetention(headers);
+    if (r) this.current.set(id, r);
+    else this.current.delete(id);
+    return null;
+  }
+
   private now(): number {
     return Date.now() + this.offsetMs;
   }

@@ -11,10 +11,16 @@
  * semantics (test/helpers/s3-object-lock-emulation.ts has the rules): bucket configuration,
  * retention headers on PutObject and CreateMultipartUpload, `?retention`, and versioned deletes —
  * a plain DELETE of a locked object succeeds with a delete marker while the locked version stays.
+ *
+ * Storage classes, which the peers do not keep (s3rver lists every object as STANDARD and refuses
+ * a copy onto itself; fauxqs ignores the class), are answered here too
+ * (test/helpers/s3-storage-class-emulation.ts): the class of PUTs, CopyObject onto itself to change
+ * it, `x-amz-storage-class` on HEAD/GET and `StorageClass` in listings.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ObjectLockEmulation, isLockRequest, type LockedVersion } from './s3-object-lock-emulation.js';
+import { StorageClassEmulation } from './s3-storage-class-emulation.js';
 
 export type Fault = 'internal-error' | 'slow-down' | 'reset' | 'stall';
 
@@ -40,6 +46,8 @@ export interface S3Proxy {
   lockedVersions(): LockedVersion[];
   /** Moves the emulated S3 clock (retention expiry) forward. */
   advanceClock(ms: number): void;
+  /** Storage classes as S3 keeps them (the peers do not): read or set an object's class, count copies. */
+  storageClasses: Pick<StorageClassEmulation, 'classOf' | 'setClass' | 'copies'>;
   close(): Promise<void>;
 }
 
@@ -80,6 +88,7 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
   const uploads = new Map<string, { bucket: string; key: string; initiated: Date }>();
 
   const lock = new ObjectLockEmulation(upstream, (a) => denied.has(a));
+  const classes = new StorageClassEmulation(upstream, (a) => denied.has(a));
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
@@ -123,6 +132,18 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
     const started = req.method === 'POST' && url.searchParams.has('uploads');
     const completing = req.method === 'POST' && url.searchParams.has('uploadId') ? url.searchParams.get('uploadId') : null;
     requests[action] = (requests[action] ?? 0) + 1;
+    if (classes.isSelfCopy(req, bucket, objectKey)) {
+      void classes.handleSelfCopy(req, res, bucket, objectKey, lock).catch(() => res.destroy());
+      return;
+    }
+    const badClass = classes.beforeForward(req, url, bucket, objectKey);
+    const archived = classes.readRefusal(req.method ?? 'GET', bucket, objectKey);
+    if (badClass || archived) {
+      req.resume();
+      res.writeHead(archived ? 403 : 400, { 'content-type': 'application/xml' });
+      res.end(xmlError((badClass ?? archived)!.code, (badClass ?? archived)!.message));
+      return;
+    }
     if (isLockRequest(req, url, bucket, objectKey, lock)) {
       void lock.handle(req, res, url, bucket, objectKey, forward).catch(() => res.destroy());
       return;
@@ -150,7 +171,19 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
           });
           return;
         }
-        res.writeHead(up.statusCode ?? 502, { ...up.headers, ...lock.responseHeaders(req.method ?? 'GET', bucket, objectKey) });
+        if ((up.statusCode ?? 500) < 300 && classes.isListing(req.method ?? 'GET', url, objectKey)) {
+          // A listing names each key's class: rewritten from what the emulation knows.
+          const chunks: Buffer[] = [];
+          up.on('data', (c: Buffer) => chunks.push(c));
+          up.on('end', () => {
+            const body = Buffer.from(classes.rewriteListing(bucket, Buffer.concat(chunks).toString('utf8')));
+            res.writeHead(up.statusCode ?? 200, { ...up.headers, 'content-length': String(body.length) });
+            res.end(body);
+          });
+          return;
+        }
+        const method = req.method ?? 'GET';
+        res.writeHead(up.statusCode ?? 502, { ...up.headers, ...lock.responseHeaders(method, bucket, objectKey), ...((up.statusCode ?? 500) < 300 ? classes.responseHeaders(method, bucket, objectKey) : {}) });
         up.pipe(res);
       },
     );
@@ -174,6 +207,7 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
     retentionOf: (b, k) => lock.retentionOf(b, k),
     lockedVersions: () => lock.lockedVersions(),
     advanceClock: (ms) => lock.advanceClock(ms),
+    storageClasses: classes,
     uploadsInProgress: () => [...uploads].map(([uploadId, u]) => ({ key: u.key, uploadId })),
     ageUploads: (ms) => {
       for (const u of uploads.values()) u.initiated = new Date(u.initiated.getTime() - ms);

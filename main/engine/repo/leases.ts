@@ -133,7 +133,7 @@ export class Lease {
   }
 
   private startHeartbeat(): void {
-    this.timer = setInterval(() => void this.renew().catch(() => undefined), Math.max(1000, Math.floor(this.ttlMs / 3)));
+    this.timer = setInterval(() => void this.renew().catch(() => undefined), this.renewEveryMs);
     this.timer.unref();
   }
 
@@ -150,9 +150,18 @@ export class Lease {
     return this.now() - this.lastWritten >= this.ttlMs;
   }
 
+  /** Renewals happen this often (the heartbeat's interval): a third of the lifetime. */
+  private get renewEveryMs(): number {
+    return Math.max(1000, Math.floor(this.ttlMs / 3));
+  }
+
   /**
    * Call before committing work that relies on the lease (a recovery point): if the lease lapsed,
-   * a prune may have deleted packs this operation deduplicated against.
+   * a prune may have deleted packs this operation deduplicated against. The lease object must
+   * still be there (a HEAD: another host may have taken it over); it is then renewed if a renewal
+   * is due, so that the commit happens with at least two thirds of a lifetime left. A lease written
+   * less than a third of its lifetime ago already has that, and a short operation (a backup of
+   * seconds) commits without the extra write.
    */
   async assertHeld(): Promise<void> {
     const gone = this.lost() || !(await this.vault.store.head(`leases/${this.record.id}`));
@@ -163,7 +172,7 @@ export class Lease {
         { kind: this.record.kind },
       );
     }
-    await this.renew();
+    if (this.now() - this.lastWritten >= this.renewEveryMs) await this.renew();
   }
 
   async release(): Promise<void> {

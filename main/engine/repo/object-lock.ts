@@ -86,6 +86,17 @@ export class VaultLock {
   }
 
   /**
+   * For the store's copy of an object onto itself (a storage-class change): the retention the new
+   * version carries — the object's current one while it lasts. S3 does not copy retention, and a
+   * new version without it would leave what points need unlocked; the date is restated, never
+   * moved, so the ledger stays true.
+   */
+  retentionForCopy(key: string, current: { mode: ObjectLockMode; until: Date } | null): { mode: ObjectLockMode; until: Date } | null {
+    if (!isLockedKey(key) || !current || current.until.getTime() <= this.now()) return null;
+    return current;
+  }
+
+  /**
    * Called by Vault just before a point's manifest is written: makes every object the point needs
    * retained until its lock date, records that date in the point, and writes the ledger.
    */

@@ -20,6 +20,8 @@ export interface PlannedItem {
   base: string;
   /** Validated components below base. */
   rel: string[];
+  /** The folder it goes into: base joined with all of rel but the last (shared by siblings). */
+  dir: string;
   node: TreeNode;
   /** The path this item had when it was backed up. */
   originalPath: string;
@@ -35,11 +37,10 @@ export interface RestorePlan {
   totalBytes: number;
 }
 
-interface Selection {
-  base: string;
-  rel: string[];
-  node: TreeNode;
-  originalPath: string;
+type Selection = PlannedItem;
+
+function selection(base: string, rel: string[], node: TreeNode, originalPath: string): Selection {
+  return { base, rel, dir: path.join(base, ...rel.slice(0, -1)), node, originalPath };
 }
 
 export async function planRestore(vault: Vault, index: ChunkIndex, point: RecoveryPoint, paths: string[], mode: RestoreMode): Promise<RestorePlan> {
@@ -50,22 +51,22 @@ export async function planRestore(vault: Vault, index: ChunkIndex, point: Recove
   if (selected.length === 0) {
     // Whole point into --target: the root's children, each at its absolute place under target.
     const base = resolveBase((mode as { dir: string }).dir);
-    selections.push({ base, rel: [], node: rootNode, originalPath: '/' });
+    selections.push(selection(base, [], rootNode, '/'));
   } else {
     for (const p of selected) {
       const comps = pathComponents(p);
       const node = await findNode(vault, index, rootNode, comps);
       if (!node) throw new DeskVaultError('NOT_FOUND', `${p} is not in recovery point ${point.id.slice(0, 8)}`, { path: p, point: point.id });
       if (mode.kind === 'target') {
-        selections.push({ base: resolveBase(mode.dir), rel: comps, node, originalPath: p });
+        selections.push(selection(resolveBase(mode.dir), comps, node, p));
         if (comps.length > 1) plan.parents.push({ base: resolveBase(mode.dir), rel: comps.slice(0, -1) });
       } else if (mode.kind === 'into') {
         if (comps.length === 0) throw new DeskVaultError('USAGE', 'restoring the whole root --into a folder is not possible; use --target', {});
-        selections.push({ base: resolveBase(mode.dir), rel: [node.name], node, originalPath: p });
+        selections.push(selection(resolveBase(mode.dir), [node.name], node, p));
       } else {
         if (comps.length === 0) throw new DeskVaultError('USAGE', 'name the paths to restore in place', {});
         const { base, rel } = inPlaceBase(p);
-        selections.push({ base, rel: [...rel, node.name], node, originalPath: p });
+        selections.push(selection(base, [...rel, node.name], node, p));
         if (rel.length > 0) plan.parents.push({ base, rel });
       }
     }
@@ -106,15 +107,7 @@ async function findNode(vault: Vault, index: ChunkIndex, root: TreeNode, comps: 
 
 async function expand(vault: Vault, index: ChunkIndex, s: Selection, plan: RestorePlan): Promise<void> {
   const { node } = s;
-  if (node.type === 'file') {
-    plan.files.push(s);
-    plan.totalBytes += node.size ?? 0;
-    return;
-  }
-  if (node.type === 'symlink') {
-    plan.symlinks.push(s);
-    return;
-  }
+  if (node.type !== 'dir') return addLeaf(s, plan);
   if (s.rel.length > 0) plan.dirs.push(s);
   let entries: TreeNode[];
   try {
@@ -123,9 +116,20 @@ async function expand(vault: Vault, index: ChunkIndex, s: Selection, plan: Resto
     plan.errors.push({ path: s.originalPath, message: `cannot read this folder's listing: ${(err as Error).message}` });
     return;
   }
+  // Children share this folder's path, computed once; files and links need no await.
+  const here = path.join(s.base, ...s.rel);
   for (const e of entries) {
-    await expand(vault, index, { base: s.base, rel: [...s.rel, e.name], node: e, originalPath: joinOriginal(s.originalPath, e.name) }, plan);
+    const child: Selection = { base: s.base, rel: [...s.rel, e.name], dir: here, node: e, originalPath: joinOriginal(s.originalPath, e.name) };
+    if (e.type === 'dir') await expand(vault, index, child, plan);
+    else addLeaf(child, plan);
   }
+}
+
+function addLeaf(s: Selection, plan: RestorePlan): void {
+  if (s.node.type === 'file') {
+    plan.files.push(s);
+    plan.totalBytes += s.node.size ?? 0;
+  } else plan.symlinks.push(s);
 }
 
 function joinOriginal(parent: string, name: string): string {

@@ -2,6 +2,7 @@
  * Creates the real store on first use. The AWS SDK takes ~0.2 s to load; a command on a local
  * vault must not pay for it, so S3 stores are built through this.
  */
+import { noStorageClasses } from './delegating-store.js';
 import type { ByteRange, ObjectInfo, ObjectStore, StoreProperties } from './object-store.js';
 
 export class LazyStore implements ObjectStore {
@@ -35,6 +36,12 @@ export class LazyStore implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     return (await this.store()).delete(key);
+  }
+
+  async setStorageClass(key: string, storageClass: string): Promise<void> {
+    const s = await this.store();
+    if (!s.setStorageClass) throw noStorageClasses(this.properties.location);
+    return s.setStorageClass(key, storageClass);
   }
 
   async cleanTemporaryFiles(olderThanMs: number): Promise<number> {

@@ -9,11 +9,18 @@
  * - `get` of a missing key throws DeskVaultError NOT_FOUND; a range beyond the end is an error;
  * - `delete` of a missing key succeeds (idempotent);
  * - `list(prefix)` yields every object whose key starts with prefix, in no particular order, and
- *   never unfinished writes.
+ *   never unfinished writes;
+ * - `setStorageClass` (only stores whose properties name a `coldStorageClass`) changes where an
+ *   object is kept and nothing a reader sees: the same key reads back the same bytes at once.
  */
 export interface ObjectInfo {
   key: string;
   size: number;
+  /**
+   * The object's storage class, from the listing (S3 returns it with every key at no extra cost;
+   * `STANDARD` there). Absent from stores without classes (a folder) and from `head`.
+   */
+  storageClass?: string;
 }
 
 export interface ByteRange {
@@ -25,6 +32,12 @@ export interface StoreProperties {
   kind: 'local' | 's3' | 'memory';
   /** Human-readable location, without secrets. */
   location: string;
+  /**
+   * The storage class data packs move to when lifecycle makes them cold (S3: an instant-retrieval
+   * class, GLACIER_IR unless the location says otherwise). Absent: the store has no cold class (a
+   * folder), and `setStorageClass` is not offered.
+   */
+  coldStorageClass?: string;
 }
 
 export interface ObjectStore {
@@ -38,6 +51,11 @@ export interface ObjectStore {
   head(key: string): Promise<ObjectInfo | null>;
   list(prefix: string): AsyncIterable<ObjectInfo>;
   delete(key: string): Promise<void>;
+  /**
+   * Moves an existing object to another storage class in place (S3: a copy onto itself). Offered
+   * only by stores with a `coldStorageClass`; idempotent; a missing object is NOT_FOUND.
+   */
+  setStorageClass?(key: string, storageClass: string): Promise<void>;
   /** Removes unfinished writes older than the given age (stores that can have them); returns how many. */
   cleanTemporaryFiles?(olderThanMs: number): Promise<number>;
 }

@@ -71,6 +71,10 @@ export class RetryStore extends DelegatingStore {
     return this.retry('delete', key, () => this.inner.delete(key));
   }
 
+  override setStorageClass(key: string, storageClass: string): Promise<void> {
+    return this.retry('setStorageClass', key, () => super.setStorageClass(key, storageClass));
+  }
+
   /** A listing is retried whole if it fails before yielding anything (it cannot resume midway). */
   override async *list(prefix: string): AsyncIterable<ObjectInfo> {
     yield* await this.retry('list', prefix, () => collectList(this.inner, prefix));

@@ -2,5 +2,5 @@
 export { computeLifecycle, type LifecycleDates, type LifecyclePoint, type LifecycleRule } from './compute-lifecycle.js';
 export { gfsKeeps, type GfsPolicy } from './gfs-keeps.js';
 export { matchesHold, type LegalHold } from './legal-hold.js';
-export { selectColdPacks } from './select-cold-packs.js';
+export { coldOrder, selectColdPacks, type ColdPackDecision } from './select-cold-packs.js';
 export { selectExpired, type ExpiryDecision, type KeepReason, type SelectExpiredOptions } from './select-expired.js';

@@ -1,7 +1,8 @@
 /**
  * Recovery points as the API shows them: the engine's manifest plus what the service knows —
  * which plan made it (the `plan:` tag), its lifecycle dates from the plan rule that targets its
- * vault, and the legal holds that keep it.
+ * vault, and the legal holds that keep it. `moveToColdStorageAt` is shown only where the vault has
+ * a cold storage class (S3): a folder has none, so no point in it ever goes cold.
  */
 import type { LegalHold, Plan, RecoveryPointInfo } from '../../core/model.js';
 import { planTag } from '../backups/backup-job.js';
@@ -33,10 +34,15 @@ export function toLifecycleHold(h: LegalHold): LifecycleHold {
   return { id: h.id, title: h.title, description: h.description, createdAt: h.createdAt, releasedAt: h.releasedAt, selection: { planNames: h.planNames, vaultNames: h.vaultNames, from: h.from, to: h.to } };
 }
 
-
-export function toPointInfo(p: RecoveryPoint, vaultName: string, plans: Plan[], holds: LegalHold[]): RecoveryPointInfo {
+/**
+ * `coldStorageSupported`: whether the vault has a cold storage class (its store's
+ * `properties.coldStorageClass`); callers that know the vault pass it — without it, the cold date
+ * is shown as the rule gives it.
+ */
+/** `coldStorageSupported`: whether the vault's store has a cold class (no cold date is shown otherwise). */
+export function toPointInfo(p: RecoveryPoint, vaultName: string, plans: Plan[], holds: LegalHold[], opts: { coldStorageSupported: boolean }): RecoveryPointInfo {
   const planName = planNameOf(p, plans);
-  const dates = computeLifecycle(p, rulesFor(plans.find((x) => x.name === planName), vaultName).lifecycle);
+  const dates = computeLifecycle(p, rulesFor(plans.find((x) => x.name === planName), vaultName).lifecycle, opts);
   return {
     id: p.id,
     vaultName,

@@ -15,7 +15,7 @@ export interface PermissionNeed {
 export const PERMISSIONS: readonly PermissionNeed[] = [
   { permission: 's3:ListBucket', feature: 'list recovery points, packs and index objects', resource: 'bucket' },
   { permission: 's3:GetObject', feature: 'read the vault (restore, browse, check)', resource: 'objects' },
-  { permission: 's3:PutObject', feature: 'write backups, keys and leases', resource: 'objects' },
+  { permission: 's3:PutObject', feature: 'write backups, keys and leases; move data packs to cold storage', resource: 'objects' },
   { permission: 's3:DeleteObject', feature: 'forget, prune and release leases', resource: 'objects' },
   { permission: 's3:AbortMultipartUpload', feature: 'clean up interrupted large uploads', resource: 'objects' },
   { permission: 's3:ListBucketMultipartUploads', feature: 'find interrupted large uploads', resource: 'bucket' },

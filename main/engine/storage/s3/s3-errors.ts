@@ -48,14 +48,16 @@ export function mapS3Error(err: unknown, ctx: { action: string; key: string; loc
   if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch' || name === 'ExpiredToken' || name === 'TokenRefreshRequired') {
     return new DeskVaultError('ACCESS_DENIED', `the AWS credentials were rejected (${name}); check the profile or environment that provides them`, { ...data, retryable: false }, { cause: err });
   }
+  // Before the 403 test: S3 answers InvalidObjectState with HTTP 403 too (a GET or a copy of an
+  // object in GLACIER or DEEP_ARCHIVE), and it is no missing permission.
+  if (name === 'InvalidObjectState') {
+    return new DeskVaultError('INTEGRITY', `${where} is in an archive storage class and must be restored (thawed) before it can be read`, { ...data, retryable: false }, { cause: err });
+  }
   if (name === 'AccessDenied' || name === 'Forbidden' || status === 403) {
     return new DeskVaultError('ACCESS_DENIED', `access denied: the AWS credentials in use lack ${ctx.action} on ${ctx.location}`, { ...data, permission: ctx.action, retryable: false }, { cause: err });
   }
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) {
     return new DeskVaultError('USAGE', 'no AWS credentials found: set AWS_PROFILE (or ?profile= in the location), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on a machine with a role', { ...data, retryable: false }, { cause: err });
-  }
-  if (name === 'InvalidObjectState') {
-    return new DeskVaultError('INTEGRITY', `${where} is in an archive storage class and must be restored (thawed) before it can be read`, { ...data, retryable: false }, { cause: err });
   }
   if (name === 'NotImplemented' || name === 'MethodNotAllowed' || status === 501) {
     return new DeskVaultError('IO', `${ctx.location} does not support ${ctx.action} (${name || `HTTP ${status}`}); this S3-compatible service lacks a feature DeskVault uses`, { ...data, retryable: false }, { cause: err });

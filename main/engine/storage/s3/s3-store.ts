@@ -2,13 +2,15 @@
  * ObjectStore on Amazon S3 or an S3-compatible service, through the real AWS SDK v3 clients.
  * Large objects (packs) go up as multipart uploads (@aws-sdk/lib-storage, which aborts the upload if
  * it fails); only data packs use the configured storage class, everything else stays STANDARD so
- * metadata is always fast to read. The SDK's own retries are off: RetryStore is the one retry layer
+ * metadata is always fast to read. Data packs move to the cold class by a copy onto themselves
+ * (setStorageClass); listings report each object's class. The SDK's own retries are off: RetryStore is the one retry layer
  * for every store, so local and S3 vaults behave alike.
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -24,7 +26,8 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { DeskVaultError } from '../../../core/errors.js';
 import { assertValidKey, type ByteRange, type ObjectInfo, type ObjectStore, type StoreProperties } from '../object-store.js';
 import { mapS3Error } from './s3-errors.js';
-import { describeS3Location, type S3Location } from './s3-location.js';
+import { assertStorageClass, INSTANT_CLASSES, s3StoreProperties, type S3Location } from './s3-location.js';
+import { S3Retention } from './s3-object-lock.js';
 
 /** Objects above this go up in parts: 16 MiB packs then need one request, bigger ones several. */
 export const MULTIPART_THRESHOLD = 32 * 1024 * 1024;
@@ -39,7 +42,15 @@ export interface S3StoreOptions {
    * Object Lock for new objects: called once per put with the vault key; a result puts the object
    * with that retention (in the same request, with the x-amz-checksum-sha256 S3 then requires).
    */
-  objectLock?: { retentionFor(key: string): { mode: 'GOVERNANCE' | 'COMPLIANCE'; until: Date } | null };
+  objectLock?: {
+    retentionFor(key: string): { mode: 'GOVERNANCE' | 'COMPLIANCE'; until: Date } | null;
+    /**
+     * For a copy of an object onto itself (setStorageClass): the retention the new version must
+     * carry, given the object's current one. S3 does not carry retention over to a copy, so the
+     * copy restates it while it lasts (the old version keeps its own until it ends).
+     */
+    retentionForCopy?(key: string, current: { mode: 'GOVERNANCE' | 'COMPLIANCE'; until: Date } | null): { mode: 'GOVERNANCE' | 'COMPLIANCE'; until: Date } | null;
+  };
 }
 
 /**
@@ -76,7 +87,7 @@ export class S3Store implements ObjectStore {
     this.client = opts.client ?? createS3Client(location, opts.clientConfig);
     this.objectLock = opts.objectLock;
     this.prefix = location.prefix ? `${location.prefix}/` : '';
-    this.properties = { kind: 's3', location: describeS3Location(location) };
+    this.properties = s3StoreProperties(location);
   }
 
   /** The S3 key of a vault key (below the location's prefix). */
@@ -162,10 +173,61 @@ export class S3Store implements ObjectStore {
         if (!o.Key) continue;
         const key = o.Key.slice(this.prefix.length);
         if (key.split('/').some((part) => part.startsWith('.'))) continue;
-        yield { key, size: o.Size ?? 0 };
+        yield { key, size: o.Size ?? 0, storageClass: o.StorageClass ?? 'STANDARD' };
       }
       ContinuationToken = r.IsTruncated ? r.NextContinuationToken : undefined;
     } while (ContinuationToken);
+  }
+
+  /**
+   * Moves an object to another storage class in place: CopyObject onto itself with `StorageClass`
+   * and `MetadataDirective: COPY` — S3's way (there is no other call), done server-side, so no
+   * byte passes through this machine. Idempotent: real S3 accepts a self-copy that names a storage
+   * class even when the class does not change. The copy needs s3:GetObject (it reads the object)
+   * and s3:PutObject (it writes it); on AccessDenied a HEAD tells which one is missing.
+   *
+   * Object Lock: the bucket is versioned, so the copy is a new version, and S3 does not copy the
+   * source's retention to it; in a locked vault the copy restates the current retention (asked
+   * with GetObjectRetention), so what the vault's points need stays locked. The old version keeps
+   * its own retention and is billed in its class until it ends (docs/vault-format.md).
+   */
+  async setStorageClass(key: string, storageClass: string): Promise<void> {
+    assertStorageClass(storageClass, INSTANT_CLASSES, { key, location: this.properties.location });
+    const Key = this.keyOf(key);
+    let lock: { mode: 'GOVERNANCE' | 'COMPLIANCE'; until: Date } | null = null;
+    if (this.objectLock?.retentionForCopy) lock = this.objectLock.retentionForCopy(key, await new S3Retention(this).get(key));
+    try {
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.location.bucket,
+          Key,
+          CopySource: `${this.location.bucket}/${Key.split('/').map(encodeURIComponent).join('/')}`,
+          StorageClass: storageClass as SdkStorageClass,
+          MetadataDirective: 'COPY',
+          ...(lock ? { ObjectLockMode: lock.mode, ObjectLockRetainUntilDate: lock.until } : {}),
+        }),
+      );
+    } catch (err) {
+      const mapped = mapS3Error(err, { action: 's3:PutObject', key, location: this.properties.location });
+      if (!(mapped instanceof DeskVaultError) || mapped.code !== 'ACCESS_DENIED' || !mapped.data.permission) throw mapped;
+      throw await this.copyDenied(key, storageClass, lock !== null, mapped);
+    }
+  }
+
+  /** Which right a refused self-copy lacked: s3:GetObject if a HEAD is refused too, else the write. */
+  private async copyDenied(key: string, storageClass: string, locked: boolean, denied: DeskVaultError): Promise<DeskVaultError> {
+    const readable = await this.head(key).then(
+      () => true,
+      (e: unknown) => !(e instanceof DeskVaultError && e.code === 'ACCESS_DENIED'),
+    );
+    const permission = readable ? 's3:PutObject' : 's3:GetObject';
+    const also = readable && locked ? ' (or s3:PutObjectRetention, which a copy of an object under Object Lock also needs)' : '';
+    return new DeskVaultError(
+      'ACCESS_DENIED',
+      `access denied: the AWS credentials in use lack ${permission}${also} on ${this.properties.location}, which moving ${key} to ${storageClass} needs (S3 changes a storage class by copying the object onto itself: s3:GetObject to read it, s3:PutObject to write it)`,
+      { ...denied.data, permission },
+      { cause: denied },
+    );
   }
 
   /**
@@ -248,6 +310,9 @@ function withSha256(command: PutObjectCommand, body: Buffer): void {
     { step: 'build', name: 'deskvaultPayloadSha256' },
   );
 }
+
+/** The SDK's storage-class type (a string union); callers pass a class assertStorageClass accepted. */
+type SdkStorageClass = NonNullable<ConstructorParameters<typeof CopyObjectCommand>[0]['StorageClass']>;
 
 function isInvalidRange(err: unknown): boolean {
   const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };

@@ -1,7 +1,7 @@
 /** Lifecycle dates, legal hold selection, and which packs may go cold. */
 import { describe, expect, it } from 'vitest';
 import { DeskVaultError } from '../../../../main/core/errors.js';
-import { computeLifecycle, matchesHold, selectColdPacks, type LegalHold, type LifecyclePoint } from '../../../../main/service/lifecycle/index.js';
+import { coldOrder, computeLifecycle, matchesHold, selectColdPacks, type LegalHold, type LifecyclePoint } from '../../../../main/service/lifecycle/index.js';
 
 describe('computeLifecycle', () => {
   const point = { time: '2026-03-01T10:00:00.000Z' };
@@ -55,21 +55,38 @@ describe('matchesHold', () => {
 
 describe('selectColdPacks', () => {
   const now = new Date('2026-06-01T00:00:00Z');
-  const times = new Map<string, string>([
-    ['old1', '2026-01-01T00:00:00Z'],
-    ['old2', '2026-02-01T00:00:00Z'],
-    ['edge', '2026-05-02T00:00:00Z'], // exactly 30 days before now
-    ['young', '2026-05-20T00:00:00Z'],
+  // Each point's own cold date (time + its rule's moveToColdStorageAfterDays); null: its rule has none.
+  const coldAt = new Map<string, string | null>([
+    ['old1', '2026-01-31T00:00:00Z'],
+    ['old2', '2026-03-03T00:00:00Z'],
+    ['edge', '2026-06-01T00:00:00Z'], // exactly now: cold from this instant
+    ['young', '2026-06-19T00:00:00Z'],
+    ['never', null],
   ]);
+  const moved = (packs: Map<string, string[]>): string[] => selectColdPacks(packs, coldAt, now).filter((d) => d.action === 'MOVE').map((d) => d.packId);
 
-  it('moves a pack only when every point referencing it is past the threshold', () => {
+  it('moves a pack only when every point referencing it is past its own cold date', () => {
     const packs = new Map<string, string[]>([
       ['a', ['old1', 'old2']],
       ['b', ['old1', 'young']],
       ['c', ['edge']],
       ['d', ['young']],
+      ['e', ['old2', 'never']],
     ]);
-    expect(selectColdPacks(packs, times, 30, now)).toEqual(['a', 'c']);
+    expect(moved(packs)).toEqual(['a', 'c']);
+  });
+
+  it('names the point that decides, with its date, or that its rule has no cold date', () => {
+    const packs = new Map<string, string[]>([
+      ['a', ['old1', 'old2']],
+      ['b', ['old1', 'young']],
+      ['e', ['old2', 'never']],
+    ]);
+    expect(selectColdPacks(packs, coldAt, now)).toEqual([
+      { packId: 'a', action: 'MOVE', pointId: 'old2', coldAt: '2026-03-03T00:00:00.000Z', reason: 'every point using it is past its cold-storage date (the last, point old2, since 2026-03-03T00:00:00.000Z)' },
+      { packId: 'b', action: 'KEEP_WARM', pointId: 'young', coldAt: '2026-06-19T00:00:00.000Z', reason: 'point young uses it until it goes cold on 2026-06-19T00:00:00.000Z' },
+      { packId: 'e', action: 'KEEP_WARM', pointId: 'never', coldAt: null, reason: 'point never uses it and its rule has no moveToColdStorageAfterDays' },
+    ]);
   });
 
   it('leaves unreferenced packs to prune and keeps packs of unknown points warm', () => {
@@ -77,6 +94,11 @@ describe('selectColdPacks', () => {
       ['orphan', []],
       ['unknown', ['old1', 'gone']],
     ]);
-    expect(selectColdPacks(packs, times, 30, now)).toEqual([]);
+    expect(selectColdPacks(packs, coldAt, now).map((d) => [d.packId, d.action])).toEqual([['unknown', 'KEEP_WARM']]);
+  });
+
+  it('coldOrder puts the points that keep packs warm longest first, so the first holder decides', () => {
+    const points = ['old1', 'young', 'never', 'edge', 'old2', 'unknown'].map((id) => ({ id }));
+    expect(coldOrder(points, coldAt).map((p) => p.id)).toEqual(['never', 'unknown', 'young', 'edge', 'old2', 'old1']);
   });
 });
