@@ -33,15 +33,16 @@ async function withApi<T>(fn: (api: DeskVaultApi) => Promise<T>): Promise<T> {
 export function describeJob(j: Job): string {
   const c = j.counters;
   const what = `${j.kind.toLowerCase()}${j.planName ? ` of plan "${j.planName}"` : ''} → ${j.vaultName}`;
-  const counts = c.filesDone || c.bytesDone ? `, ${c.filesDone} files, ${formatBytes(c.bytesDone)}` : '';
+  const counts = j.kind === 'CATALOG' ? `, ${c.filesDone} recovery points` : c.filesDone || c.bytesDone ? `, ${c.filesDone} files, ${formatBytes(c.bytesDone)}` : '';
   return `job ${j.id} ${j.state}${j.statusMessage ? ` (${j.statusMessage})` : ''}: ${what}${counts}${j.recoveryPointId ? `, recovery point ${j.recoveryPointId.slice(0, 8)}` : ''}`;
 }
 
-/** Polls until the job is final (the same for a remote and an in-process service). */
-async function waitForJob(api: DeskVaultApi, id: string): Promise<Job> {
+/** Polls until the job is final (the same for a remote and an in-process service); `onPoll` sees each state. */
+async function waitForJob(api: DeskVaultApi, id: string, onPoll?: (j: Job) => void): Promise<Job> {
   for (;;) {
     const j = await api['jobs.get']({ id });
     if (FINAL_JOB_STATES.includes(j.state)) return j;
+    onPoll?.(j);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -62,8 +63,12 @@ export function registerServiceCommands(program: Command): void {
     .requiredOption('--location <location>', 'a folder, file:// URL or s3://bucket/prefix')
     .option('--kms-key <key>', 'hold the vault key in AWS KMS')
     .option('--passphrase', 'protect it with a passphrase of your own (from $DESKVAULT_PASSWORD or a prompt) instead of an app-managed key')
+    .addOption(new Option('--lock-mode <mode>', 'S3 Object Lock for a new vault: keep every recovery point undeletable (with --lock-days)').choices(['governance', 'compliance']))
+    .option('--lock-days <n>', 'with --lock-mode: days each recovery point stays locked', (v: string) => Number.parseInt(v, 10))
     .option('--json', 'print the result as JSON')
-    .action(async (o: { name: string; location: string; kmsKey?: string; passphrase?: boolean; json?: boolean }) => {
+    .action(async (o: { name: string; location: string; kmsKey?: string; passphrase?: boolean; lockMode?: 'governance' | 'compliance'; lockDays?: number; json?: boolean }) => {
+      if ((o.lockMode === undefined) !== (o.lockDays === undefined)) throw new DeskVaultError('USAGE', '--lock-mode and --lock-days go together: e.g. --lock-mode governance --lock-days 30', {});
+      const lock = o.lockMode ? { mode: o.lockMode, days: o.lockDays! } : undefined;
       const keyProvider = o.kmsKey ? 'kms' : o.passphrase ? 'passphrase' : 'app';
       // Connecting an existing vault takes its passphrase or recovery code from the environment.
       const passphrase = o.passphrase
@@ -71,15 +76,20 @@ export function registerServiceCommands(program: Command): void {
         : process.env.DESKVAULT_PASSWORD || undefined;
       // A relative folder means relative to where the command runs, not to the service's folder.
       const location = /^[a-z][a-z0-9+.-]*:\/\//i.test(o.location) ? o.location : (await import('node:path')).resolve(o.location);
-      const r = await withApi((api) => api['vaults.add']({ name: o.name, location, keyProvider, passphrase, kmsKey: o.kmsKey }));
-      if (o.json) return out(r);
-      say(`${r.created ? 'created' : 'connected'} vault "${r.vault.name}" (${r.vault.id.slice(0, 8)}) at ${r.vault.location}`);
-      for (const w of r.warnings) say(`warning: ${w}`);
-      if (r.recoveryCode) {
-        say('\nRecovery code (shown once — print it or write it down, and keep it away from this computer):\n');
-        process.stdout.write(`  ${r.recoveryCode}\n\n`);
-        say(`With it, DESKVAULT_PASSWORD=<code> deskvault points --vault ${r.vault.location} opens this vault on any machine.`);
-      }
+      // Printed before the connection closes: an in-process service then waits for the catalog
+      // job that connecting an existing vault starts, and the person should know why.
+      await withApi(async (api) => {
+        const r = await api['vaults.add']({ name: o.name, location, keyProvider, passphrase, kmsKey: o.kmsKey, lock });
+        if (o.json) return out(r);
+        say(`${r.created ? 'created' : 'connected'} vault "${r.vault.name}" (${r.vault.id.slice(0, 8)}) at ${r.vault.location}`);
+        if (r.catalogJobId) say(`its catalog (browse and search) is being rebuilt from the vault: job ${r.catalogJobId} (deskvault jobs show ${r.catalogJobId})`);
+        for (const w of r.warnings) say(`warning: ${w}`);
+        if (r.recoveryCode) {
+          say('\nRecovery code (shown once — print it or write it down, and keep it away from this computer):\n');
+          process.stdout.write(`  ${r.recoveryCode}\n\n`);
+          say(`With it, DESKVAULT_PASSWORD=<code> deskvault points --vault ${r.vault.location} opens this vault on any machine.`);
+        }
+      });
     });
   vault
     .command('list')
@@ -109,6 +119,29 @@ export function registerServiceCommands(program: Command): void {
       say(r.instructions);
     });
 
+  const catalog = program.command('catalog').description('the local catalog of a vault\'s recovery points, for browsing and search (a cache of the vault)');
+  catalog
+    .command('rebuild')
+    .description('forget the catalog of a vault and read it again from the vault\'s metadata (no file data is read), as a job')
+    .requiredOption('--vault <name>', 'registered vault')
+    .option('--wait', 'wait for the job to finish (progress on a terminal) and print it')
+    .option('--json', 'print JSON')
+    .action(async (o: { vault: string; wait?: boolean; json?: boolean }) => {
+      const tty = !o.json && process.stderr.isTTY === true;
+      const job = await withApi(async (api) => {
+        const j = await api['catalog.rebuild']({ vault: o.vault });
+        if (!o.wait) return j;
+        const done = await waitForJob(api, j.id, (p) => {
+          if (tty && p.counters.filesTotal !== null) process.stderr.write(`\rcatalog of ${o.vault}: ${p.counters.filesDone}/${p.counters.filesTotal} recovery points${p.counters.currentFile ? `, ${p.counters.currentFile}` : ''}\u001b[K`);
+        });
+        if (tty) process.stderr.write('\r\u001b[K');
+        return done;
+      });
+      if (o.json) out(job);
+      else say(describeJob(job));
+      if (o.wait) process.exitCode = exitCodeOfJob(job);
+    });
+
   const plan = program.command('plan').description('backup plans: what to protect, where, how often, how long');
   plan
     .command('create')
@@ -124,8 +157,10 @@ export function registerServiceCommands(program: Command): void {
     .option('--continuous', 'back up changed files continuously (after --quiet-seconds without changes)')
     .option('--quiet-seconds <n>', 'continuous mode: seconds without changes before a backup', '10')
     .option('--start-window <minutes>', 'a scheduled backup not started within this becomes EXPIRED', '60')
+    .option('--completion-window <minutes>', 'a backup still running this long after it started stops and keeps what it finished as a PARTIAL point (default 7 days)')
     .option('--keep-last <n>').option('--keep-hourly <n>').option('--keep-daily <n>').option('--keep-weekly <n>').option('--keep-monthly <n>').option('--keep-yearly <n>')
     .option('--delete-after-days <n>', 'recovery points are deleted after this many days (unless kept by retention or a legal hold)')
+    .option('--cold-after-days <n>', 'S3 vaults: data packs move to the cold storage class once every point using them is this many days old')
     .option('--copy-to <vault>', 'copy each new recovery point to this registered vault (repeatable)', collect, [])
     .option('--tag <tag>', 'tag for the recovery points (repeatable)', collect, [])
     .option('--json', 'print JSON')
@@ -149,8 +184,12 @@ export function registerServiceCommands(program: Command): void {
             schedule: o.continuous ? 'continuous' : String(o.schedule),
             ...(typeof o.tz === 'string' ? { timeZone: o.tz } : {}),
             startWindowMinutes: n('startWindow'),
+            ...(n('completionWindow') !== undefined ? { completionWindowMinutes: n('completionWindow') } : {}),
             quietPeriodSeconds: n('quietSeconds'),
-            lifecycle: n('deleteAfterDays') !== undefined ? { deleteAfterDays: n('deleteAfterDays') } : {},
+            lifecycle: {
+              ...(n('deleteAfterDays') !== undefined ? { deleteAfterDays: n('deleteAfterDays') } : {}),
+              ...(n('coldAfterDays') !== undefined ? { moveToColdStorageAfterDays: n('coldAfterDays') } : {}),
+            },
             retention: Object.fromEntries(['keepLast', 'keepHourly', 'keepDaily', 'keepWeekly', 'keepMonthly', 'keepYearly'].filter((k) => n(k) !== undefined).map((k) => [k, n(k)])),
             copyActions: o.copyTo.map((v) => ({ targetVault: v })),
             tags: o.tag,
@@ -288,9 +327,9 @@ export function registerServiceCommands(program: Command): void {
 
   program
     .command('lifecycle')
-    .description('delete the recovery points past their plan\'s deleteAfterDays that nothing keeps (GFS, legal hold, Object Lock), then prune')
+    .description('delete the recovery points past their plan\'s deleteAfterDays that nothing keeps (GFS, legal hold, Object Lock), prune, then move data packs no point needs warm to the cold storage class')
     .requiredOption('--vault <name>', 'registered vault')
-    .option('--dry-run', 'only say what would be deleted and why')
+    .option('--dry-run', 'only say what would be deleted or moved, and why')
     .option('--json', 'print JSON')
     .action(async (o: { vault: string; dryRun?: boolean; json?: boolean }) => {
       const job = await withApi(async (api) => waitForJob(api, (await api['lifecycle.run']({ vault: o.vault, dryRun: !!o.dryRun })).id));
@@ -319,7 +358,7 @@ export function registerServiceCommands(program: Command): void {
     .command('jobs')
     .option('--from <iso-date>', 'jobs created at or after this time')
     .option('--to <iso-date>', 'jobs created at or before this time')
-    .option('--kind <kind>', 'BACKUP, RESTORE, COPY, CHECK, PRUNE or RESTORE_TEST (repeatable)', collect, [])
+    .option('--kind <kind>', 'BACKUP, RESTORE, COPY, CHECK, PRUNE, RESTORE_TEST or CATALOG (repeatable)', collect, [])
     .option('--format <format>', 'csv or json', 'csv')
     .action(async (o: { from?: string; to?: string; kind: string[]; format: string }) => {
       const iso = (d?: string): string | undefined => (d ? new Date(d).toISOString() : undefined);

@@ -65,6 +65,9 @@ export const RestoreInput = z
   .strict()
   .refine((r) => r.mode !== 'into' || r.target, { message: 'restoring into a folder needs target', path: ['target'] });
 
+/** The most a preview reads of a file (`points.preview` maxBytes): enough for a page of text or a photo's thumbnail-sized start. */
+export const PREVIEW_MAX_BYTES = 1024 * 1024;
+
 function method<S extends z.ZodType>(input: S, mutates: boolean, summary: string) {
   return { input, mutates, summary };
 }
@@ -94,9 +97,15 @@ export const API_METHODS = {
   'points.search': method(z.object({ vault: VaultName, glob: z.string().max(1024).optional(), text: z.string().max(1024).optional(), limit: z.int().min(1).max(10000).default(500) }).strict(), false, 'find files by name or glob across all points'),
   'points.versions': method(z.object({ vault: VaultName, path: AbsolutePath }).strict(), false, 'every distinct version of a file'),
   'points.diff': method(z.object({ vault: VaultName, from: PointRef, to: PointRef }).strict(), false, 'what changed between two points'),
+  'points.preview': method(
+    z.object({ vault: VaultName, point: PointRef, path: AbsolutePath, maxBytes: z.int().min(1).max(PREVIEW_MAX_BYTES).default(64 * 1024) }).strict(),
+    false,
+    'the first bytes of one file of a recovery point, read into memory for a preview (text, an image, or no preview)',
+  ),
   'vaults.test': method(z.object({ location: Location }).strict(), false, 'connection and permission test of a location, naming each missing right'),
   'fs.listFolders': method(z.object({ path: z.string().max(4096).default('') }).strict(), false, 'sub-folders of a folder on the service\'s machine (the browser\'s folder picker); empty path: home and roots'),
   'plans.preview': method(z.object({ resources: z.array(Resource).min(1).max(100), budgetMs: z.int().min(100).max(10000).default(3000) }).strict(), false, 'what a plan\'s folders and rules protect and exclude: counts, bytes, examples'),
+  'catalog.rebuild': method(z.object({ vault: VaultName }).strict(), true, 'rebuild a vault\'s catalog (browse and search) from its metadata, no data read, as a CATALOG job counting points'),
   'vaults.check': method(z.object({ vault: VaultName, readData: z.enum(['none', 'subset', 'all']).default('subset'), subsetPercent: z.int().min(1).max(100).default(10) }).strict(), true, 'verify a vault\'s structure and (a share of) its data'),
   'lifecycle.run': method(z.object({ vault: VaultName, dryRun: z.boolean().default(false) }).strict(), true, 'delete the points past their lifecycle that nothing keeps, then prune'),
   'restoreTests.run': method(z.object({ vault: VaultName, pick: z.enum(['latest', 'random']).default('latest'), sampleFiles: z.int().min(1).max(10000).default(20), maxBytes: z.int().min(1).default(256 * 1024 * 1024), timeoutMinutes: z.int().min(1).max(24 * 60).default(30) }).strict(), true, 'restore a sample of a point into a temporary folder and verify it'),
@@ -148,6 +157,27 @@ export interface PointDiff {
   changed: string[];
 }
 
+/**
+ * The start of one file of a recovery point (`points.preview`). `kind` says how to show it: `text`
+ * (the bytes read, decoded: `text`), `image` (a browser-displayable image: `base64`), or `binary`
+ * (no preview: neither is sent). Guessed from the file's first bytes, then its name.
+ */
+export interface FilePreview {
+  pointId: string;
+  path: string;
+  /** The whole file's size in bytes. */
+  size: number;
+  /** A guess such as text/plain, image/png, application/pdf, application/octet-stream. */
+  mime: string;
+  kind: 'text' | 'image' | 'binary';
+  /** How many of the file's first bytes were read (at most maxBytes). */
+  bytesRead: number;
+  /** The file is longer than what was read. */
+  truncated: boolean;
+  text: string | null;
+  base64: string | null;
+}
+
 export interface AuditRecordView {
   seq: number;
   time: string;
@@ -175,7 +205,8 @@ export interface RestoreTestView {
 export interface ApiResults {
   'status.get': ServiceStatus;
   'vaults.list': VaultRecord[];
-  'vaults.add': { vault: VaultRecord; created: boolean; recoveryCode: string | null; warnings: string[] };
+  /** `catalogJobId`: connecting a vault that already holds points starts a CATALOG job rebuilding its catalog. */
+  'vaults.add': { vault: VaultRecord; created: boolean; recoveryCode: string | null; warnings: string[]; catalogJobId?: string };
   'vaults.recoveryKit': { vault: string; recoveryCode: string | null; instructions: string };
   'vaults.setNotifications': VaultRecord;
   'vaults.remove': { removed: string };
@@ -197,9 +228,11 @@ export interface ApiResults {
   'points.search': { hits: SearchHit[]; truncated: boolean };
   'points.versions': { versions: FileVersion[] };
   'points.diff': PointDiff;
+  'points.preview': FilePreview;
   'vaults.test': { location: string; ok: boolean; vaultExists: boolean; checks: { permission: string; ok: boolean; feature: string; message?: string }[]; problem: string | null };
   'fs.listFolders': { path: string; parent: string | null; folders: { name: string; path: string }[]; roots: string[] };
   'plans.preview': { included: { files: number; bytes: number }; excluded: { files: number; bytes: number; examples: { path: string; pattern: string }[] }; complete: boolean };
+  'catalog.rebuild': Job;
   'vaults.check': Job;
   'lifecycle.run': Job;
   'restoreTests.run': Job;

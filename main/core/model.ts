@@ -26,6 +26,7 @@ export const KeyProvider = z.enum(['app', 'passphrase', 'kms']);
 export type KeyProvider = z.infer<typeof KeyProvider>;
 
 export const LockSettings = z.object({ mode: z.enum(['governance', 'compliance']), days: z.int().min(1).max(36500) });
+export type LockSettings = z.infer<typeof LockSettings>;
 
 export const NotificationSettings = z.object({
   snsTopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN').optional(),
@@ -116,7 +117,8 @@ export type PlanInput = z.input<typeof PlanInput>;
 export const Plan = PlanInput.extend({ createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() });
 export type Plan = z.infer<typeof Plan>;
 
-export const JOB_KINDS = ['BACKUP', 'RESTORE', 'COPY', 'CHECK', 'PRUNE', 'RESTORE_TEST'] as const;
+/** CATALOG: the catalog (browse and search cache) rebuilt from a vault's metadata; its counters count recovery points as files. */
+export const JOB_KINDS = ['BACKUP', 'RESTORE', 'COPY', 'CHECK', 'PRUNE', 'RESTORE_TEST', 'CATALOG'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATES = ['CREATED', 'PENDING', 'RUNNING', 'ABORTING', 'ABORTED', 'COMPLETED', 'FAILED', 'EXPIRED', 'PARTIAL'] as const;
 export type JobState = (typeof JOB_STATES)[number];

@@ -20,6 +20,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { API_METHODS, isApiMethod, type ApiMethod, type DeskVaultApi } from '../core/api.js';
 import { DeskVaultError } from '../core/errors.js';
+import { callSourceOf } from './call-source.js';
 import { eventStream, type ApiEventSource } from './event-stream.js';
 import { refuse } from './http-refusal.js';
 
@@ -27,11 +28,15 @@ export const MAX_API_BODY_BYTES = 1024 * 1024;
 
 export interface ApiRoutesOptions {
   api: DeskVaultApi;
+  /** The API bound to source `cli`, for requests the CLI made (call-source.ts); absent: all go to `api`. */
+  cliApi?: DeskVaultApi;
+  /** The server's token: a `cli` request must have authenticated with it as Bearer. */
+  token: string;
   events: ApiEventSource;
   shutdown: AbortSignal;
 }
 
-export function apiRoutes({ api, events, shutdown }: ApiRoutesOptions): Hono {
+export function apiRoutes({ api, cliApi, token, events, shutdown }: ApiRoutesOptions): Hono {
   const routes = new Hono();
   routes.use('*', bodyLimit({ maxSize: MAX_API_BODY_BYTES, onError: (c) => refuse(c, 'TOO_LARGE', `A request body may be at most ${MAX_API_BODY_BYTES} bytes.`) }));
 
@@ -46,8 +51,9 @@ export function apiRoutes({ api, events, shutdown }: ApiRoutesOptions): Hono {
       throw new DeskVaultError('INVALID_INPUT', 'Send the input as JSON with Content-Type: application/json.', { method: name });
     }
     const input = parseInput(name, raw);
-    const call = api[name] as (input: unknown) => Promise<unknown>;
-    const result = await call.call(api, input);
+    const target = cliApi && callSourceOf(c, token) === 'cli' ? cliApi : api;
+    const call = target[name] as (input: unknown) => Promise<unknown>;
+    const result = await call.call(target, input);
     return c.json({ result });
   });
 

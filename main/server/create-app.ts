@@ -19,6 +19,8 @@ export const CONTENT_SECURITY_POLICY =
 
 export interface AppOptions {
   api: DeskVaultApi;
+  /** The API bound to call source `cli`, for requests the CLI made (call-source.ts). */
+  cliApi?: DeskVaultApi;
   events: ApiEventSource;
   port: number;
   token: string;

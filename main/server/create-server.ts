@@ -19,7 +19,8 @@ export interface StartServerOptions {
   api: DeskVaultApi;
   /**
    * The service bound to a call source, for its audit trail: mutating calls through this edge are
-   * recorded with source `http`. Optional so a plain DeskVaultApi (or a test stub) suffices.
+   * recorded with source `http`, or `cli` for the CLI's own requests (call-source.ts). Optional so
+   * a plain DeskVaultApi (or a test stub) suffices.
    */
   callWith?: (source: CallSource) => DeskVaultApi;
   events: ApiEventSource;
@@ -60,6 +61,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const token = options.token ?? createToken();
   if (!isValidToken(token)) throw new DeskVaultError('USAGE', 'The token must be 16–256 letters, digits, "-" or "_".');
   const api = options.callWith ? options.callWith('http') : options.api;
+  const cliApi = options.callWith ? options.callWith('cli') : undefined;
   const log = options.log ?? defaultLog;
   const shutdown = new AbortController();
 
@@ -73,7 +75,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   await listen(server, requestedPort);
   const address = server.address() as AddressInfo;
   const port = address.port;
-  const app = createApp({ api, events: options.events, port, token, staticDir: options.staticDir, shutdown: shutdown.signal, log });
+  const app = createApp({ api, cliApi, events: options.events, port, token, staticDir: options.staticDir, shutdown: shutdown.signal, log });
   handler = (request, env) => app.fetch(request, env);
 
   let closing: Promise<void> | null = null;

@@ -74,7 +74,8 @@ export function requestGuard({ port, token }: GuardOptions): MiddlewareHandler {
   };
 }
 
-function bearerToken(c: Context): string | undefined {
+/** The token of an `Authorization: Bearer` header, if any (not yet compared). */
+export function bearerToken(c: Context): string | undefined {
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
   return match?.[1];
 }

@@ -3,11 +3,13 @@
  * vault, kept under `<state>/catalog/<vault id>/`. The catalog is a cache: it is brought up to
  * date with the vault (sync: new points added, forgotten ones dropped) before the first query of
  * a vault in this process and after each backup, so answers never lag what the vault holds.
+ * `rebuild` starts it over from the vault's metadata (the `catalog.rebuild` job, and adopting a
+ * vault); queries that arrive meanwhile wait for it, as they wait for the first sync.
  */
 import * as path from 'node:path';
 import type { ApiParsedInput, ApiResults, BrowseEntry } from '../core/api.js';
 import { DeskVaultError } from '../core/errors.js';
-import { Catalog } from './catalog/catalog.js';
+import { Catalog, type SyncProgress, type SyncResult } from './catalog/catalog.js';
 import { toPointInfo } from './points/point-info.js';
 import type { DeskVaultService } from './service.js';
 
@@ -30,6 +32,25 @@ export class CatalogAccess {
       c.catch(() => this.open.delete(vaultName));
     }
     return c;
+  }
+
+  /**
+   * Forgets the vault's catalog and reads it again from the vault's points and folder listings
+   * (metadata packs only). Cancelling keeps what was read (the next query's sync resumes it).
+   */
+  async rebuild(vaultName: string, onProgress: (p: SyncProgress) => void, signal?: AbortSignal): Promise<SyncResult> {
+    const session = await this.svc.registry.open(vaultName);
+    // A catalog already open (or being synced) is the one rebuilt: its queue orders the two.
+    const current = await this.open.get(vaultName)?.catch(() => null);
+    // (A name registered again for another vault has another catalog.)
+    const catalog = current && current.vaultId === session.id ? current : await Catalog.open(path.join(this.svc.home, 'catalog', session.id), session.id);
+    const run = catalog.rebuild(session, onProgress, { signal });
+    const ready = run.then(() => catalog);
+    this.open.set(vaultName, ready);
+    ready.catch(() => {
+      if (this.open.get(vaultName) === ready) this.open.delete(vaultName);
+    });
+    return run;
   }
 
   /** Adds the points a backup (or copy) just committed. */
@@ -59,7 +80,8 @@ export class CatalogAccess {
     const [point, plans, holds] = await Promise.all([session.resolvePoint(id), this.svc.plans.list(), this.svc.holds.active()]);
     const r = catalog.listDir(id, input.path || '/', { offset: input.offset, limit: input.limit, sort: input.sort, order: input.order });
     const entries: BrowseEntry[] = r.entries.map((e) => ({ name: e.name, path: e.path, type: e.type, size: e.size ?? null, mtime: e.mtime, mode: e.mode, ...(e.target !== undefined ? { target: e.target } : {}) }));
-    return { point: toPointInfo(point, input.vault, plans, holds), path: input.path || '/', entries, total: r.total };
+    const coldStorageSupported = session.vault.store.properties.coldStorageClass !== undefined;
+    return { point: toPointInfo(point, input.vault, plans, holds, { coldStorageSupported }), path: input.path || '/', entries, total: r.total };
   }
 
   async search(input: ApiParsedInput<'points.search'>): Promise<ApiResults['points.search']> {

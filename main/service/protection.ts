@@ -157,9 +157,10 @@ export class Protection {
     const lifecycleVaults = new Set<string>();
     for (const p of plans) {
       for (const r of p.rules) {
-        const expires = r.lifecycle.deleteAfterDays !== undefined;
-        if (expires) lifecycleVaults.add(r.targetVault);
-        for (const c of r.copyActions) if (c.lifecycle?.deleteAfterDays !== undefined || expires) lifecycleVaults.add(c.targetVault);
+        // Lifecycle deletes expired points and moves cold packs: due wherever a rule asks for either.
+        const acts = (l: { deleteAfterDays?: number; moveToColdStorageAfterDays?: number } | undefined): boolean => l?.deleteAfterDays !== undefined || l?.moveToColdStorageAfterDays !== undefined;
+        if (acts(r.lifecycle)) lifecycleVaults.add(r.targetVault);
+        for (const c of r.copyActions) if (acts(c.lifecycle) || acts(r.lifecycle)) lifecycleVaults.add(c.targetVault);
       }
     }
     const lifecycle = [...lifecycleVaults].map((v) => ({ id: `${LIFECYCLE_PREFIX}${v}`, schedule: parseSchedule(LIFECYCLE_SCHEDULE), startWindowMinutes: 24 * 60 }));

@@ -8,12 +8,14 @@ import { DeskVaultError } from '../core/errors.js';
 import type { Job, Plan, Rule } from '../core/model.js';
 import { runBackupJob } from './backups/backup-job.js';
 import { CatalogAccess } from './catalog-access.js';
+import { runCatalogRebuildJob } from './catalog-job.js';
 import { mirrorAudit, verifyAuditMirror } from './audit-mirror.js';
 import { doctor } from './doctor.js';
 import { listFolders } from './fs-folders.js';
 import { previewPlan } from './plans/plan-preview.js';
 import { Protection } from './protection.js';
 import { toPointInfo } from './points/point-info.js';
+import { previewFile } from './points/point-preview.js';
 import { runLifecycleJob } from './lifecycle-job.js';
 import { complianceReport, jobsReport } from './reports.js';
 import { listRestoreTests, runRestoreTestJob } from './restore-test-job.js';
@@ -26,12 +28,16 @@ export type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise
 
 export function createHandlers(svc: DeskVaultService): Handlers {
   const catalog = new CatalogAccess(svc);
-  const protection = new Protection(svc, {
-    startBackup: (plan, rule, trigger, changedPaths, startDeadline) => startBackup(plan, rule, trigger, changedPaths, startDeadline),
-    startLifecycle: (vault) => startLifecycle(vault, 'schedule'),
-    // The scheduled test takes the API's defaults (one place for them), on a random point.
-    startRestoreTest: (vault) => startRestoreTest('schedule', API_METHODS['restoreTests.run'].input.parse({ vault, pick: 'random' })),
-  });
+  const protection = new Protection(
+    svc,
+    {
+      startBackup: (plan, rule, trigger, changedPaths, startDeadline) => startBackup(plan, rule, trigger, changedPaths, startDeadline),
+      startLifecycle: (vault) => startLifecycle(vault, 'schedule'),
+      // The scheduled test takes the API's defaults (one place for them), on a random point.
+      startRestoreTest: (vault) => startRestoreTest('schedule', API_METHODS['restoreTests.run'].input.parse({ vault, pick: 'random' })),
+    },
+    { clock: svc.clock },
+  );
 
   /** Submits a backup job of one plan rule; resolves when it is queued (the job is PENDING). */
   async function startBackup(plan: Plan, rule: Rule, trigger: Job['trigger'], changedPaths?: string[], startDeadline?: Date): Promise<{ job: Job; done: Promise<Job> }> {
@@ -42,19 +48,9 @@ export function createHandlers(svc: DeskVaultService): Handlers {
         // A plan's upload limit applies to its own backups: a throttled session just for them.
         const limit = plan.conditions.limitUploadBytesPerSec;
         const session = limit ? await svc.registry.openFresh(rule.targetVault, { limitUpload: limit }) : await svc.registry.open(rule.targetVault);
-        // Over the completion window the backup is stopped (ABORTED with the reason); what it
-        // uploaded is reused by the next run.
-        const overdue = setTimeout(() => {
-          ctx.log(`stopped: still running after its completion window of ${rule.completionWindowMinutes} minutes`);
-          svc.jobs.cancel(ctx.job.id);
-        }, rule.completionWindowMinutes * 60_000);
-        overdue.unref();
-        let outcome;
-        try {
-          outcome = await runBackupJob({ plan, rule, session, neverInclude, changedPaths }, ctx);
-        } finally {
-          clearTimeout(overdue);
-        }
+        // Over the rule's completion window the backup stops and keeps what it finished (a PARTIAL
+        // point), on the service's clock: see backups/backup-job.ts.
+        const outcome = await runBackupJob({ plan, rule, session, neverInclude, changedPaths, clock: svc.clock }, ctx);
         await catalog.afterBackup(rule.targetVault).catch((err) => ctx.log(`catalog not updated: ${(err as Error).message}`));
         await mirrorAudit(svc, session).catch((err) => ctx.log(`audit trail not mirrored into the vault: ${(err as Error).message}`));
         return outcome;
@@ -81,6 +77,12 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     );
   }
 
+  /** Rebuilds a vault's catalog from the vault as a CATALOG job (queued behind the vault's other jobs). */
+  async function startCatalogRebuild(vaultName: string, trigger: Job['trigger']): Promise<Job> {
+    await svc.registry.get(vaultName);
+    return svc.jobs.submit({ kind: 'CATALOG', vaultName, trigger }, (ctx) => runCatalogRebuildJob(catalog, vaultName, ctx)).job;
+  }
+
   async function validatePlanVaults(plan: { rules: Rule[] }): Promise<void> {
     const names = new Set((await svc.registry.list()).map((v) => v.name));
     for (const r of plan.rules) {
@@ -104,7 +106,10 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     'vaults.add': async (input) => {
       const r = await svc.registry.add(input);
       await svc.notifications.refresh();
-      return r;
+      if (r.created) return r;
+      // Connecting a vault that exists (adopting it on a new machine, after a reinstall): its
+      // catalog is rebuilt from the vault, as a job whose progress the person can follow.
+      return { ...r, catalogJobId: (await startCatalogRebuild(r.vault.name, 'manual')).id };
     },
     'vaults.setNotifications': async ({ name, notifications }) => {
       const v = await svc.registry.update(name, (r) => ({ ...r, notifications }));
@@ -180,13 +185,15 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     'points.list': async ({ vault, plan }) => {
       const session = await svc.registry.open(vault);
       const [points, plans, holds] = await Promise.all([session.points(), svc.plans.list(), svc.holds.active()]);
-      const infos = points.map((p) => toPointInfo(p, vault, plans, holds)).filter((p) => !plan || p.planName === plan);
+      const coldStorageSupported = session.vault.store.properties.coldStorageClass !== undefined;
+      const infos = points.map((p) => toPointInfo(p, vault, plans, holds, { coldStorageSupported })).filter((p) => !plan || p.planName === plan);
       return infos.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
     },
     'points.browse': (input) => catalog.browse(input),
     'points.search': (input) => catalog.search(input),
     'points.versions': (input) => catalog.versions(input),
     'points.diff': (input) => catalog.diff(input),
+    'points.preview': async ({ vault, ...input }) => previewFile(await svc.registry.open(vault), input),
     'vaults.test': async ({ location }) => {
       try {
         const r = await doctor(location);
@@ -199,6 +206,7 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     },
     'fs.listFolders': ({ path }) => listFolders(path),
     'plans.preview': async ({ resources, budgetMs }) => previewPlan(resources, budgetMs),
+    'catalog.rebuild': ({ vault }) => startCatalogRebuild(vault, 'manual'),
     'vaults.check': async ({ vault, readData, subsetPercent }) => {
       await svc.registry.get(vault);
       const { job } = svc.jobs.submit({ kind: 'CHECK', vaultName: vault }, async (ctx) => {

@@ -17,6 +17,7 @@ import type { ShowDesktopNotification } from './notify/index.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { openKeyStore, type KeyStore } from './keys/key-store.js';
 import { PlanStore } from './plans/plan-store.js';
+import { systemClock, type SchedulerClock } from './schedule/index.js';
 import { createHandlers, type Handlers } from './service-handlers.js';
 import { StateLock } from './state/state-lock.js';
 import { DEFAULT_VAULT, VaultRegistry } from './vaults/vault-registry.js';
@@ -27,6 +28,11 @@ export interface ServiceDeps {
   /** What runs the service, for the lock file: 'app', 'daemon', 'serve', 'cli'. */
   kind?: string;
   now?: () => Date;
+  /**
+   * Wall time and timers for the scheduler and the completion windows of running backups (a fake
+   * one in tests); default the system clock. `now` defaults to this clock's time.
+   */
+  clock?: SchedulerClock;
   keyStore?: KeyStore;
   /** Where the default `local` vault is created on first start; default `<home>/vaults/local`. */
   defaultVaultLocation?: string;
@@ -45,6 +51,8 @@ export class DeskVaultService {
   private handlers!: Handlers;
   private statusTimer: NodeJS.Timeout | null = null;
   notifications!: ServiceNotifications;
+  /** Timers at wall-clock instants (schedules, completion windows); see ServiceDeps.clock. */
+  clock!: SchedulerClock;
 
   private constructor(
     readonly home: string,
@@ -59,7 +67,8 @@ export class DeskVaultService {
 
   static async start(deps: ServiceDeps): Promise<DeskVaultService> {
     const home = path.resolve(deps.home);
-    const now = deps.now ?? (() => new Date());
+    const clock = deps.clock ?? systemClock({ unref: true });
+    const now = deps.now ?? (() => clock.now());
     const lock = await StateLock.acquire(home, deps.kind ?? 'service');
     try {
       const keyStore = deps.keyStore ?? (await openKeyStore(home));
@@ -69,6 +78,7 @@ export class DeskVaultService {
       await jobs.load();
       const audit = await AuditLog.open(path.join(home, AUDIT_FILE_NAME), { clock: now });
       const service = new DeskVaultService(home, lock, registry, new PlanStore(home, now), new HoldStore(home, now), jobs, audit, now);
+      service.clock = clock;
       service.notifications = new ServiceNotifications(service, deps.showDesktopNotification);
       emitJob = (job) => {
         service.emit('job', job);

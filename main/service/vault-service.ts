@@ -49,6 +49,7 @@ import {
 } from '../engine/index.js';
 import { localPathOf, openStore, type StoreOptions } from './location.js';
 import { vaultCacheFolder } from './state-folder.js';
+import { prepareVaultFolder } from './vaults/vault-folder.js';
 
 export type { ObjectLockSettings } from '../engine/index.js';
 export type { CopyResult, RecoveryPoint, TreeNode, BackupResult, CheckResult, PruneResult, RestoreResult, RetentionPolicy, RetentionDecision, KeySlotSummary, RepairIndexResult };
@@ -85,6 +86,9 @@ export async function initVault(
   if (opts.objectLock && !isS3Location(location)) {
     throw new DeskVaultError('USAGE', `Object Lock (--lock-mode) needs a vault on S3 in a bucket with Object Lock enabled; a folder (${location}) cannot enforce retention, so nothing was created`, { location });
   }
+  // A folder must be able to hold a vault before anything is written (never hangs: /proc and the like).
+  const local = localPathOf(location);
+  if (local !== null) prepareVaultFolder(local);
   let store = openStore(location);
   let lock: VaultLock | null = null;
   if (isS3Location(location)) {
@@ -196,6 +200,11 @@ export class VaultSession {
   private async index(): Promise<LoadedIndex> {
     this.loaded ??= await this.vault.loadIndex();
     return this.loaded;
+  }
+
+  /** The chunk index, loaded once per session (again after a backup or prune): to read single files. */
+  async chunkIndex(): Promise<LoadedIndex['index']> {
+    return (await this.index()).index;
   }
 
   /** Lists a point recursively below `path` (an original absolute path; default: everything). */

@@ -45,13 +45,14 @@ describe('deskvault service commands', () => {
   });
 
   it('creates a plan, runs it with --wait and prints the point; engine commands take the vault by name', () => {
-    expectStatus(dvs(['plan', 'create', '--name', 'Letters', '--vault', 'local', '--folder', src, '--schedule', '0 3 * * *', '--tz', 'UTC', '--keep-daily', '7']), 0);
+    expectStatus(dvs(['plan', 'create', '--name', 'Letters', '--vault', 'local', '--folder', src, '--schedule', '0 3 * * *', '--tz', 'UTC', '--keep-daily', '7', '--completion-window', '120']), 0);
     const job = parseJson<{ state: string; recoveryPointId: string }>(expectStatus(dvs(['run', 'Letters', '--wait', '--json']), 0));
     expect(job.state).toBe('COMPLETED');
     const target = makeTempDir('dv-out-');
     expectStatus(dvs(['restore', '--vault', 'local', job.recoveryPointId.slice(0, 8), path.join(src, 'letter.txt'), '--into', target]), 0);
     expect(readFileSync(path.join(target, 'letter.txt'), 'utf8')).toBe('Dear Ann,\n');
-    const show1 = parseJson<{ nextRuns: Record<string, { runs: string[] }> }>(expectStatus(dvs(['plan', 'show', 'Letters']), 0));
+    const show1 = parseJson<{ rules: { completionWindowMinutes: number }[]; nextRuns: Record<string, { runs: string[] }> }>(expectStatus(dvs(['plan', 'show', 'Letters']), 0));
+    expect(show1.rules[0].completionWindowMinutes).toBe(120);
     expect(show1.nextRuns.default.runs).toHaveLength(5);
     expect(show1.nextRuns.default.runs.every((t) => t.endsWith('T03:00:00.000Z'))).toBe(true);
   });
@@ -75,7 +76,8 @@ describe('deskvault service commands', () => {
     const run = await runCliAsync(['run', 'Letters', '--wait', '--json'], { env });
     expect(run.status, show(run)).toBe(0);
     const audit = parseJson<{ action: string; source: string }[]>(expectStatus(await runCliAsync(['audit', 'list', '--limit', '1'], { env }), 0));
-    expect(audit[0]).toMatchObject({ action: 'backups.start', source: 'http' });
+    // Audited as the CLI's call, though it came over HTTP (the server honours the CLI's header).
+    expect(audit[0]).toMatchObject({ action: 'backups.start', source: 'cli' });
     const status = parseJson<{ folders: { path: string; state: string }[] }>(expectStatus(await runCliAsync(['status', '--json'], { env }), 0));
     expect(status.folders).toEqual([expect.objectContaining({ path: src, state: 'PROTECTED' })]);
     serve.child.kill('SIGTERM');

@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeskVaultError } from '../../main/core/errors.js';
 import { doctor } from '../../main/service/doctor.js';
+import { DeskVaultService } from '../../main/service/index.js';
+import { FileKeyStore } from '../../main/service/keys/key-store.js';
 import { initVault, openVault, type VaultSession } from '../../main/service/vault-service.js';
 import { buildSourceTree, diffTrees } from '../helpers/cli.js';
 import { makeTempDir, removeTempDirs } from '../helpers/files.js';
@@ -67,6 +69,25 @@ async function keysUnder(bucket: string, prefix: string): Promise<string[]> {
 const reqs = (action: string): number => proxy.requests[action] ?? 0;
 
 describe('init with Object Lock', () => {
+  it("vaults.add with a lock makes a locked vault (and records the vault's own lock); a bucket without Object Lock registers nothing", async () => {
+    const home = makeTempDir('dv-lock-svc-');
+    const svc = await DeskVaultService.start({ home, keyStore: new FileKeyStore(home), noDefaultVault: true });
+    try {
+      const loc = location();
+      const r = await svc.api['vaults.add']({ name: 'locked', location: loc, keyProvider: 'app', lock: { mode: 'governance', days: 7 } });
+      expect(r.vault.lock).toEqual({ mode: 'governance', days: 7 });
+      const got = await client.send(new GetObjectCommand({ Bucket: 'locked', Key: `${prefixOf(loc)}/config` }));
+      const config = JSON.parse(await got.Body!.transformToString()) as { objectLock?: unknown };
+      expect(config.objectLock).toMatchObject({ mode: 'GOVERNANCE', days: 7 });
+      const plain = location('plain');
+      await expect(svc.api['vaults.add']({ name: 'plain', location: plain, keyProvider: 'app', lock: { mode: 'governance', days: 7 } })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      expect((await svc.api['vaults.list']({})).map((v) => v.name)).toEqual(['locked']);
+      expect(await keysUnder('plain', prefixOf(plain))).toEqual([]);
+    } finally {
+      await svc.stop();
+    }
+  });
+
   it('is refused on a bucket without Object Lock, and on a folder, with nothing written', async () => {
     const loc = location('plain');
     const err = await initVault(loc, { passphrase: 'pw' }, { objectLock: { mode: 'GOVERNANCE', days: 7 } }).catch((e: unknown) => e);

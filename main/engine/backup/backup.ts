@@ -51,8 +51,22 @@ export interface BackupOptions {
   host?: string;
   user?: string;
   now?: () => Date;
+  /** Cancel: the backup throws CANCELLED and commits nothing (what it uploaded is reused by the next run). */
   signal?: AbortSignal;
+  /**
+   * Stop, keeping what is done (a completion window closing): once aborted, the walk takes no
+   * further entry and a file being read is left out whole; the point is committed with status
+   * PARTIAL and `incomplete` (docs/vault-format.md), its tree holding exactly the files and folders
+   * finished before the stop (in changed-paths mode also the parent's entries no change touched).
+   * If nothing was finished, nothing is committed and the backup throws CANCELLED with
+   * `data.stopped: true`. Either way the packs written stay and the next run reuses them.
+   * `stop.reason`, when a string (e.g. `COMPLETION_WINDOW`), becomes `incomplete.reason`;
+   * otherwise it is `STOPPED`. A stop after the walk finished changes nothing: the point is whole.
+   */
+  stop?: AbortSignal;
   onProgress?: (p: BackupProgress) => void;
+  /** Least milliseconds between two `onProgress` calls (default 100); 0 reports after every file. */
+  progressEveryMs?: number;
   onNotice?: (message: string) => void;
   /** Folders never to back up (the vault itself, state folders). */
   neverInclude?: string[];
@@ -100,7 +114,13 @@ export async function backup(vault: Vault, opts: BackupOptions): Promise<BackupR
   const absPaths = opts.paths.map((p) => path.resolve(p));
   const lease = await Lease.acquire(vault, { kind: 'backup', onNotice: opts.onNotice });
   try {
-    await vault.store.cleanTemporaryFiles?.(UNFINISHED_WRITE_AGE_MS);
+    // Unfinished writes (a killed writer's): in a folder, looking costs no request, so every backup
+    // looks. On S3 it is a billed listing (ListMultipartUploads; only objects over 32 MiB go up in
+    // parts) that almost never finds anything, so a backup looks only when it finds orphan packs
+    // below, the sign of an interrupted backup; prune always looks, so uploads left by a backup
+    // killed before its first pack was stored go at the next prune.
+    const cleanEveryTime = vault.store.properties.kind !== 's3';
+    if (cleanEveryTime) await vault.store.cleanTemporaryFiles?.(UNFINISHED_WRITE_AGE_MS);
     // The lease is taken before the index is read: a concurrent prune sees it and waits for us.
     const { index, prunePlans } = await vault.loadIndex((id, err) => opts.onNotice?.(`index ${id} is unreadable and was skipped: ${(err as Error).message}`));
     const packs = await listPacks(vault);
@@ -110,19 +130,28 @@ export async function backup(vault: Vault, opts: BackupOptions): Promise<BackupR
       opts.onNotice?.(`pack ${id} could not be re-indexed: ${(err as Error).message}`),
     );
     if (recovered > 0) opts.onNotice?.(`re-indexed ${recovered} pack(s) left by an interrupted backup; their data is reused`);
+    if (recovered > 0 && !cleanEveryTime) await vault.store.cleanTemporaryFiles?.(UNFINISHED_WRITE_AGE_MS);
     const tIndex = Date.now();
 
     const points = await vault.listPoints();
     const parent = findParent(points, absPaths, opts.host ?? os.hostname(), opts.parent);
     let changes: ChangeSet | null = null;
     if (opts.changedPaths) {
-      if (parent) changes = new ChangeSet(opts.changedPaths);
+      // A stopped point lacks whatever the walk had not reached, which no change list names.
+      if (parent && !parent.incomplete) changes = new ChangeSet(opts.changedPaths);
+      else if (parent) opts.onNotice?.('the previous recovery point was stopped before it finished: scanning everything');
       else opts.onNotice?.('no earlier recovery point of these paths to build on: scanning everything');
     }
     const walker = new Walker(vault, index, opts, changes, parent);
-    const rootId = await walker.run(buildLayout(absPaths), parent ? parent.tree : null);
+    const root = await walker.run(buildLayout(absPaths), parent ? parent.tree : null);
     const tWalk = Date.now();
     await walker.writer.finish();
+    if (root === null) {
+      // Stopped before anything was finished: no point. The packs just written are indexed, so
+      // the next run reuses them without re-reading orphans.
+      throw new DeskVaultError('CANCELLED', 'the backup was stopped before any file was backed up; nothing was committed', { stopped: true, stoppedAt: walker.leftOut });
+    }
+    const rootId = root;
 
     if (changes && parent) walker.carryParentErrors(parent.errors);
     const errors = walker.errors;
@@ -145,10 +174,13 @@ export async function backup(vault: Vault, opts: BackupOptions): Promise<BackupR
       tags: opts.tags ?? [],
       tree: rootId,
       parent: parent?.id ?? null,
-      status: errors.length > 0 ? 'PARTIAL' : 'COMPLETED',
+      status: errors.length > 0 || walker.leftOut !== null ? 'PARTIAL' : 'COMPLETED',
       stats,
       errors: errors.slice(0, 1000),
+      ...(walker.leftOut !== null ? { incomplete: { reason: stopReason(opts.stop), stoppedAt: walker.leftOut } } : {}),
     };
+    // A cancel that came while the last packs were written still commits nothing.
+    if (opts.signal?.aborted) throw new DeskVaultError('CANCELLED', 'backup cancelled', {});
     await lease.assertHeld();
     await vault.putJson(`points/${point.id}`, point);
     return {
@@ -172,6 +204,14 @@ function findParent(points: RecoveryPoint[], absPaths: string[], host: string, f
   }
   return null;
 }
+
+function stopReason(stop: AbortSignal | undefined): string {
+  const r: unknown = stop?.reason;
+  return typeof r === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(r) ? r : 'STOPPED';
+}
+
+/** Thrown inside a file's read when a stop comes: the file is left out whole. */
+const STOP_READ = Symbol('stop');
 
 function safeUser(): string {
   try {
@@ -202,6 +242,8 @@ class Walker {
   private readonly neverInclude: Set<string>;
   private lastProgress = 0;
   private currentPath = '';
+  /** After a stop (`opts.stop`): the first path left out because of it; null while nothing was. */
+  leftOut: string | null = null;
 
   constructor(
     private readonly vault: Vault,
@@ -229,16 +271,39 @@ class Walker {
     this.neverInclude = never;
   }
 
-  async run(layout: LayoutNode, parentTreeId: string | null): Promise<string> {
+  /** The root tree's id; null when a stop left nothing in it. */
+  async run(layout: LayoutNode, parentTreeId: string | null): Promise<string | null> {
     const parent = parentTreeId ? await this.loadParentTree(parentTreeId) : null;
     return this.layoutDir(layout, parent);
   }
 
+  /** True once a stop was asked for; the walk then takes no new entry (changed-paths: see changedEntry). */
+  private stopping(): boolean {
+    return this.leftOut !== null || this.opts.stop?.aborted === true;
+  }
+
+  private leaveOut(p: string): void {
+    this.leftOut ??= p;
+  }
+
+  /**
+   * A folder's tree, or null for a folder a stop cut short before any of its entries was
+   * finished: it is left out, so a point never shows a folder as empty that is not.
+   */
+  private storeFolder(nodes: TreeNode[]): Promise<string | null> | string | null {
+    if (nodes.length === 0 && this.leftOut !== null) return null;
+    return this.storeTree(nodes);
+  }
+
   /** A virtual directory on the way to the selected paths. */
-  private async layoutDir(node: LayoutNode, parent: Tree | null): Promise<string> {
+  private async layoutDir(node: LayoutNode, parent: Tree | null): Promise<string | null> {
     const parentMap = indexByName(parent);
     const nodes: TreeNode[] = [];
     for (const [name, child] of node.children) {
+      if (!this.changes && this.stopping()) {
+        this.leaveOut(firstSelected(child));
+        break;
+      }
       const prev = parentMap.get(name);
       if (this.changes && child.leaf) {
         const scope = this.changes.namedAbove(child.absPath) ? 'ALL' : this.changes.scopeOf(child.absPath);
@@ -257,13 +322,15 @@ class Walker {
         if (n) nodes.push(n);
       } else {
         const sub = prev?.type === 'dir' && prev.tree ? await this.loadParentTree(prev.tree) : null;
-        nodes.push({ ...this.meta(name, 'dir', st), tree: await this.layoutDir(child, sub) });
+        const base = this.meta(name, 'dir', st);
+        const tree = await this.layoutDir(child, sub);
+        if (tree !== null) nodes.push({ ...base, tree });
       }
     }
-    return this.storeTree(nodes);
+    return this.storeFolder(nodes);
   }
 
-  private async dir(absPath: string, parent: Tree | null): Promise<string> {
+  private async dir(absPath: string, parent: Tree | null): Promise<string | null> {
     if (this.opts.signal?.aborted) throw new DeskVaultError('CANCELLED', 'backup cancelled', {});
     const names = this.listFolder(absPath);
     if (names === null) return this.storeTree([]);
@@ -271,6 +338,12 @@ class Walker {
     const nodes: TreeNode[] = [];
     for (const name of names) {
       const p = path.join(absPath, name);
+      // Checked per entry, not only per folder: a folder of 100k files is cancelled at once too.
+      if (this.opts.signal?.aborted) throw new DeskVaultError('CANCELLED', 'backup cancelled', {});
+      if (this.stopping()) {
+        this.leaveOut(p);
+        break;
+      }
       if (this.neverInclude.has(p)) continue;
       const st = this.lstat(p);
       if (!st) {
@@ -281,7 +354,7 @@ class Walker {
       const n = await this.entry(p, name, st, parentMap.get(name));
       if (n) nodes.push(n);
     }
-    return this.storeTree(nodes);
+    return this.storeFolder(nodes);
   }
 
   /** The names to back up in a folder, sorted; null to store it empty (unreadable, or a vault). */
@@ -339,15 +412,25 @@ class Walker {
       const sub = await this.loadParentTree(prev.tree);
       if (sub) {
         this.currentPath = p;
-        return { ...this.meta(name, 'dir', st), tree: await this.changedDir(p, sub) };
+        const base = this.meta(name, 'dir', st);
+        const tree = await this.changedDir(p, sub);
+        if (tree !== null) return { ...base, tree };
+        this.stats.dirs--; // cut short by a stop before anything in it was finished
+        return null;
       }
     }
     await this.forget(prev);
+    if (this.stopping()) {
+      // Stopped: only what needs reading from disk is left out; entries no change touched are
+      // still the parent's (above), and folders with changes below are still walked for them.
+      this.leaveOut(p);
+      return null;
+    }
     return this.entry(p, name, st, prev);
   }
 
   /** Changed-paths mode: a folder with a changed path below it (scope SOME). */
-  private async changedDir(absPath: string, parent: Tree): Promise<string> {
+  private async changedDir(absPath: string, parent: Tree): Promise<string | null> {
     const changes = this.changes!;
     const parentMap = indexByName(parent);
     const listed = changes.isListed(absPath);
@@ -372,7 +455,7 @@ class Walker {
     }
     // Entries of the parent point that are no longer listed were deleted.
     for (const [name, prev] of parentMap) if (!seen.has(name)) await this.forget(prev);
-    return this.storeTree(nodes);
+    return this.storeFolder(nodes);
   }
 
   /** A parent node can be taken as is only if everything it references is in the index. */
@@ -438,7 +521,11 @@ class Walker {
       if (this.neverInclude.has(p)) return null;
       this.stats.dirs++;
       const sub = prev?.type === 'dir' && prev.tree ? await this.loadParentTree(prev.tree) : null;
-      return { ...this.meta(name, 'dir', st), tree: await this.dir(p, sub) };
+      const base = this.meta(name, 'dir', st);
+      const tree = await this.dir(p, sub);
+      if (tree !== null) return { ...base, tree };
+      this.stats.dirs--; // cut short by a stop before anything in it was finished
+      return null;
     }
     if (st.isSymbolicLink()) {
       try {
@@ -466,8 +553,10 @@ class Walker {
       this.progress();
       return { ...base, size, chunks: prev.chunks };
     }
-    if (prev) this.stats.changedFiles++;
+    const isChange = prev !== undefined;
+    if (isChange) this.stats.changedFiles++;
     else this.stats.newFiles++;
+    const chunksBefore = this.stats.chunks;
     let fd: number;
     try {
       fd = openSync(p, 'r');
@@ -479,6 +568,7 @@ class Walker {
       let before = st;
       for (let attempt = 1; ; attempt++) {
         const chunks: string[] = [];
+        this.stats.chunks = chunksBefore; // a re-read counts its chunks once
         let read: number;
         try {
           read = await this.reader.read(fd, async (chunk) => {
@@ -487,8 +577,21 @@ class Walker {
             this.stats.chunks++;
             if (this.writer.add('data', id, chunk)) this.stats.newChunks++;
             if (this.writer.needsFlush) await this.writer.flushReady();
+            // Cancelled or stopped mid-file: the chunks so far are stored (and reused next run);
+            // a stop leaves the file out, a cancel commits nothing.
+            if (this.opts.signal?.aborted) throw new DeskVaultError('CANCELLED', 'backup cancelled', {});
+            if (this.opts.stop?.aborted) throw STOP_READ;
           });
         } catch (err) {
+          if (err === STOP_READ) {
+            this.leaveOut(p);
+            this.stats.files--;
+            this.stats.bytes -= size;
+            this.stats.chunks = chunksBefore;
+            if (isChange) this.stats.changedFiles--;
+            else this.stats.newFiles--;
+            return null;
+          }
           if (err instanceof DeskVaultError) throw err;
           this.error(p, `read failed: ${describeError(err)}`);
           return null;
@@ -564,7 +667,7 @@ class Walker {
     const cb = this.opts.onProgress;
     if (!cb) return;
     const t = Date.now();
-    if (t - this.lastProgress < 100) return;
+    if (t - this.lastProgress < (this.opts.progressEveryMs ?? 100)) return;
     this.lastProgress = t;
     cb({ files: this.stats.files, dirs: this.stats.dirs, bytes: this.stats.bytes, storedBytes: this.writer.storedBytes, currentPath: this.currentPath, errors: this.errors.length });
   }
@@ -572,6 +675,13 @@ class Walker {
 
 function unchanged(prev: TreeNode, now: TreeNode, size: number): boolean {
   return prev.size === size && prev.mtimeNs === now.mtimeNs && prev.ctimeNs === now.ctimeNs && prev.inode === now.inode;
+}
+
+/** The first selected path at or below a layout node (what a stop there leaves out first). */
+function firstSelected(node: LayoutNode): string {
+  let n = node;
+  while (!n.leaf && n.children.size > 0) n = n.children.values().next().value!;
+  return n.absPath;
 }
 
 function indexByName(tree: Tree | null): Map<string, TreeNode> {

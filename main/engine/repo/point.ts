@@ -39,6 +39,12 @@ export interface RecoveryPoint {
    * and the key slots) was retained by S3 until at least `until` when the manifest was written.
    */
   lock?: { mode: ObjectLockMode; until: string };
+  /**
+   * Optional (see docs/vault-format.md, "Recovery points"): the backup was stopped before it had
+   * visited everything (its completion window closed). `status` is then PARTIAL and the tree holds
+   * exactly what was finished before the stop; `stoppedAt` is the first path left out.
+   */
+  incomplete?: { reason: string; stoppedAt: string };
 }
 
 export function emptyStats(): PointStats {

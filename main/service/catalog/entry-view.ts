@@ -1,5 +1,6 @@
 /** Turning table rows into the plain objects the catalog returns (the shape of `ls` entries). */
 import { CatalogTable, TYPE_DIR, TYPE_FILE, TYPE_NAMES, type EntryType } from './catalog-table.js';
+import { isoFromMs } from './iso-time.js';
 
 export interface EntryView {
   type: EntryType;
@@ -14,7 +15,7 @@ export interface EntryView {
 
 export function viewOf(table: CatalogTable, e: number): EntryView {
   const type = table.eType.values[e];
-  const v: EntryView = { type: TYPE_NAMES[type], mtime: new Date(table.eMtimeMs.values[e]).toISOString(), mode: table.eMode.values[e] };
+  const v: EntryView = { type: TYPE_NAMES[type], mtime: isoFromMs(table.eMtimeMs.values[e]), mode: table.eMode.values[e] };
   if (type === TYPE_FILE) v.size = table.eSize.values[e];
   else if (type !== TYPE_DIR) v.target = table.strings[table.eRef.values[e]];
   return v;

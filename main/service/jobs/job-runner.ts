@@ -33,6 +33,8 @@ export interface JobOutcome {
   state: Extract<JobState, 'COMPLETED' | 'PARTIAL' | 'FAILED'>;
   statusMessage?: string | null;
   recoveryPointId?: string | null;
+  /** A FAILED outcome's reason, when the work ended by its own rule rather than by a thrown error. */
+  error?: Job['error'];
 }
 
 export type JobSpec = Pick<Job, 'kind' | 'vaultName'> & Partial<Pick<Job, 'planName' | 'ruleName' | 'trigger'>>;

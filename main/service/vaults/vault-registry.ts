@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import type { ApiParsedInput, ApiResults } from '../../core/api.js';
 import { DeskVaultError, isDeskVaultError } from '../../core/errors.js';
-import { VaultRecord } from '../../core/model.js';
+import { VaultRecord, type LockSettings } from '../../core/model.js';
+import type { ObjectLockSettings } from '../../engine/index.js';
 import { accountFor, type KeyStore } from '../keys/key-store.js';
 import { localPathOf, type StoreOptions } from '../location.js';
 import { sameDiskAsHomeWarning } from '../same-disk.js';
@@ -80,11 +81,11 @@ export class VaultRegistry {
     } else {
       created = true;
       if (input.keyProvider === 'app') {
-        session = await initVault(input.location, { passphrase: appKey! });
+        session = await initVault(input.location, { passphrase: appKey! }, { objectLock: engineLock(input.lock) });
         recoveryCode = newRecoveryCode();
         await session.addKey(recoveryCode);
       } else {
-        session = await initVault(input.location, { passphrase: input.passphrase, kmsKey: input.kmsKey });
+        session = await initVault(input.location, { passphrase: input.passphrase, kmsKey: input.kmsKey }, { objectLock: engineLock(input.lock) });
         if (input.keyProvider === 'kms' && !input.passphrase) warnings.push('No recovery passphrase: if access to the KMS key is lost, so is the data. Add one with `deskvault key add`.');
       }
     }
@@ -99,7 +100,8 @@ export class VaultRegistry {
       location: input.location,
       keyProvider: input.keyProvider,
       ...(input.kmsKey ? { kmsKey: input.kmsKey } : {}),
-      ...(input.lock ? { lock: input.lock } : {}),
+      // The vault's own lock (a connected vault keeps the one it was made with), not what was asked.
+      ...(session.vault.config.objectLock ? { lock: apiLock(session.vault.config.objectLock) } : {}),
       ...(input.notifications ? { notifications: input.notifications } : {}),
       createdAt: this.now().toISOString(),
     };
@@ -182,3 +184,11 @@ async function vaultIdAt(location: string): Promise<string | null> {
   }
 }
 
+/** The API spells lock modes as the CLI does (lower case); the vault format as S3 does. */
+function engineLock(lock: LockSettings | undefined): ObjectLockSettings | undefined {
+  return lock ? { mode: lock.mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', days: lock.days } : undefined;
+}
+
+function apiLock(lock: ObjectLockSettings): LockSettings {
+  return { mode: lock.mode === 'COMPLIANCE' ? 'compliance' : 'governance', days: lock.days };
+}
