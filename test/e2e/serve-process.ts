@@ -34,7 +34,10 @@ export async function startServe(home: string): Promise<ServeProcess> {
     if (child.exitCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     child.kill('SIGTERM');
+    // A service stuck in a job (a failing test can leave one) must not outlive the test run.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
     await exited;
+    clearTimeout(kill);
   };
   return { url, child, stop };
 }

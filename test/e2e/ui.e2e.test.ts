@@ -1,8 +1,9 @@
 /**
  * The UI end to end in real Chromium against `deskvault serve` (HTTP transport, the real CSP):
- * first run → a folder → back up now → progress to COMPLETED → browse the point → restore one file
- * into another folder → the bytes equal the original; and a failure path (an S3 vault that cannot
- * be reached) showing the service's sentence. Screenshots of every main screen go to
+ * first run → a folder → back up now → progress to COMPLETED → browse the point → preview a text
+ * file and an image → restore one file into another folder → the bytes equal the original; the
+ * compliance report downloads; and a failure path (an S3 vault that cannot be reached) showing the
+ * service's sentence. Screenshots of every main screen go to
  * test-artifacts/screenshots/. Any CSP violation fails the test. Needs renderer/dist (npm test
  * builds it first) and /usr/bin/chromium (skipped with a message when absent).
  */
@@ -19,6 +20,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(REPO, 'test-artifacts', 'screenshots');
 const LONG = 60_000;
 const hasChromium = existsSync(CHROMIUM);
+/** A 1×1 PNG: the preview shows it as a data: image (which the CSP's img-src must allow). */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
 if (!hasChromium) console.warn(`ui.e2e: skipped — ${CHROMIUM} is missing (apt-get install chromium; CI installs it)`);
 
 describe.skipIf(!hasChromium)('the UI in Chromium over HTTP', () => {
@@ -40,6 +43,7 @@ describe.skipIf(!hasChromium)('the UI in Chromium over HTTP', () => {
     writeFileSync(path.join(src, 'docs', 'report.txt'), 'quarterly report\n'.repeat(200));
     writeFileSync(path.join(src, 'notes.md'), '# notes\n');
     writeFileSync(path.join(src, 'photo.bin'), Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7919) % 251)));
+    writeFileSync(path.join(src, 'docs', 'pixel.png'), PNG);
     serve = await startServe(home);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -78,6 +82,18 @@ describe.skipIf(!hasChromium)('the UI in Chromium over HTTP', () => {
     await page.getByLabel('Folder to protect').fill(src);
     await page.getByRole('button', { name: 'Add folder' }).click();
     await page.getByRole('list', { name: 'Folders to protect' }).getByText(src).waitFor();
+    // A folder dragged from a file manager arrives in a browser as a file:// link (never as a path
+    // of a File): a real DataTransfer, dropped on the zone, adds it; then it is removed again.
+    const dropped = await page.evaluateHandle((uri) => {
+      // (No DOM types in the test project: the page's own DataTransfer, by name.)
+      const DataTransferClass = (globalThis as unknown as { DataTransfer: new () => { setData(type: string, value: string): void } }).DataTransfer;
+      const data = new DataTransferClass();
+      data.setData('text/uri-list', uri);
+      return data;
+    }, `file://${target}`);
+    await page.locator('.folder-drop').dispatchEvent('drop', { dataTransfer: dropped });
+    await page.getByRole('list', { name: 'Folders to protect' }).getByText(target).waitFor();
+    await page.getByRole('button', { name: `Remove ${target}` }).click();
     await shot('03-first-run-folders');
     await page.getByRole('button', { name: 'Continue' }).click();
     // A nightly plan: no continuous run starts by itself, so the backup below is the first job.
@@ -94,7 +110,10 @@ describe.skipIf(!hasChromium)('the UI in Chromium over HTTP', () => {
     await page.getByRole('button', { name: /^Back up .*now$/ }).click();
     await page.getByRole('heading', { name: /^Backup of / }).waitFor();
     await page.locator('.job-details .job-state').getByText('Completed', { exact: true }).waitFor({ timeout: LONG });
-    expect(await page.locator('.job-details .stats').innerText()).toContain('3 of 3');
+    expect(await page.locator('.job-details .stats').innerText()).toContain('4 of 4');
+    // The bar's width eases to 100% (a CSS transition): shoot once it has arrived.
+    // (A function, not a string: the page's CSP refuses eval. No DOM types in the test project.)
+    await page.waitForFunction(() => (globalThis as unknown as { document: { getAnimations(): { playState: string }[] } }).document.getAnimations().every((a) => a.playState !== 'running'));
     await shot('05-jobs');
     await nav('Dashboard');
     await page.getByRole('img', { name: /Vault usage grew/ }).waitFor();
@@ -111,6 +130,21 @@ describe.skipIf(!hasChromium)('the UI in Chromium over HTTP', () => {
       await page.getByRole('navigation', { name: 'Folder path' }).getByText(segment, { exact: true }).waitFor();
     }
     await page.getByRole('button', { name: 'docs (folder)' }).click();
+    // Preview: the image (a data: URL, decoded by the browser), then the text.
+    await page.getByRole('button', { name: 'pixel.png', exact: true }).click();
+    const img = page.getByRole('img', { name: 'Preview of pixel.png' });
+    await img.waitFor();
+    // Decoded by the browser (not just present): the data: URL reached the image decoder.
+    expect(
+      await img.evaluate((el) => {
+        const image = el as unknown as { decode(): Promise<void>; naturalWidth: number };
+        return image.decode().then(() => image.naturalWidth);
+      }),
+    ).toBe(1);
+    await page.getByRole('button', { name: 'report.txt', exact: true }).click();
+    const preview = page.getByLabel('Preview of report.txt');
+    await preview.waitFor();
+    expect(await preview.innerText()).toBe(readFileSync(path.join(src, 'docs', 'report.txt'), 'utf8'));
     await page.getByRole('checkbox', { name: 'Select report.txt for restore' }).check();
     await page.getByLabel('Restore into folder').fill(target);
     await shot('07-recovery-points');
@@ -126,6 +160,14 @@ describe.skipIf(!hasChromium)('the UI in Chromium over HTTP', () => {
     await page.getByLabel('Exclude (one pattern a line)').fill('*.bin');
     await page.getByText('photo.bin').waitFor();
     await shot('09-folders');
+    await nav('Dashboard');
+    const csv = page.getByRole('group', { name: 'Download the compliance report' }).getByRole('button', { name: 'CSV' });
+    await csv.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), csv.click()]);
+    expect(download.suggestedFilename()).toMatch(/^deskvault-compliance-\d{4}-\d{2}-\d{2}\.csv$/);
+    const saved = readFileSync(await download.path());
+    expect(saved.toString('utf8').split('\r\n')[0]).toBe('time,plan,check,ok,detail');
+    expect(saved.toString('utf8')).toContain(`recent good point: ${src},true`);
     await nav('Plans');
     await page.getByRole('navigation', { name: 'Plans' }).getByRole('link').first().click();
     await page.getByText('Next five runs:').waitFor();

@@ -1,13 +1,20 @@
 /**
  * The Electron bridge: the preload exposes a frozen `window.deskvault` with every API method by
- * name, `(input) => Promise<result>`, plus `subscribe(listener) => unsubscribe` for events. This
- * is the one declaration of that global's type; the preload mirrors it.
+ * name, `(input) => Promise<result>`, plus `subscribe(listener) => unsubscribe` for events and
+ * `getPathForFile(file)` for dropped folders. This is the one declaration of that global's type;
+ * the preload mirrors it.
  */
 import type { DeskVaultApi } from '../../../main/core/api.js';
 import { toApiError } from './api-error.js';
 import type { ApiEventListener, DeskVaultClient } from './client.js';
 
-export type DeskVaultBridge = Readonly<DeskVaultApi & { subscribe(listener: ApiEventListener): () => void }>;
+export type DeskVaultBridge = Readonly<
+  DeskVaultApi & {
+    subscribe(listener: ApiEventListener): () => void;
+    /** The real path of a dropped file or folder (Electron's webUtils.getPathForFile); "" if none. */
+    getPathForFile?(file: File): string;
+  }
+>;
 
 declare global {
   interface Window {
@@ -29,5 +36,6 @@ export function createBridgeClient(bridge: DeskVaultBridge): DeskVaultClient {
       }
     },
     subscribe: (listener) => bridge.subscribe(listener),
+    ...(typeof bridge.getPathForFile === 'function' ? { pathForFile: (file: File) => bridge.getPathForFile!(file) } : {}),
   };
 }

@@ -16,4 +16,9 @@ export interface DeskVaultClient {
   readonly transport: 'ipc' | 'http';
   call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResult<M>>;
   subscribe(listener: ApiEventListener): () => void;
+  /**
+   * The path on the service's machine of a file or folder dropped on the page: only the desktop
+   * app knows it (a browser never reveals where a dropped file lives), so HTTP clients lack it.
+   */
+  pathForFile?(file: File): string;
 }

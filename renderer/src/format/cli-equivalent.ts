@@ -1,7 +1,7 @@
 /**
  * The `deskvault …` command line that does what the person is doing in the UI (KopiaUI's "CLI
- * equivalent"): a plan, a backup now, a restore. Arguments are quoted for a POSIX shell when they
- * need it. The flags are those of main/cli (plan create, run, restore).
+ * equivalent"): a plan, a backup now, a restore, a report. Arguments are quoted for a POSIX shell
+ * when they need it. The flags are those of main/cli (plan create, run, restore, report jobs, restore-test run).
  */
 import type { ApiInput } from '../../../main/core/api.js';
 
@@ -59,4 +59,12 @@ export function restoreCommand(input: ApiInput<'restores.start'>): string {
     `--conflict ${input.conflict ?? 'keep-both'}`,
     input.dryRun ? '--dry-run' : null,
   ]);
+}
+
+export function reportCommand(input: ApiInput<'reports.jobs'>): string {
+  return line(['report', 'jobs', input.from && `--from ${input.from}`, input.to && `--to ${input.to}`, `--format ${input.format ?? 'csv'}`, '>', `jobs.${input.format ?? 'csv'}`]);
+}
+
+export function restoreTestCommand(input: ApiInput<'restoreTests.run'>): string {
+  return line(['restore-test', 'run', '--vault', shellQuote(input.vault), input.pick === 'random' && '--random', input.sampleFiles !== undefined && input.sampleFiles !== 20 && `--files ${input.sampleFiles}`]);
 }

@@ -22,11 +22,3 @@ export function scheduleExpression(p: ScheduleParts): string {
   if (p.kind === 'rate') return `rate(${p.every} ${p.every === 1 ? p.unit.replace(/s$/, '') : p.unit})`;
   return p.expression.trim();
 }
-
-/** A rule's period in hours, for "is this folder's last point recent enough" (cron: a day). */
-export function periodHours(schedule: string): number {
-  const p = parseScheduleParts(schedule);
-  if (p.kind === 'continuous') return 24;
-  if (p.kind === 'rate') return p.unit === 'minutes' ? p.every / 60 : p.unit === 'hours' ? p.every : p.every * 24;
-  return 24;
-}

@@ -2,8 +2,9 @@
 /**
  * Recovery points against the real service: the point browser pages a 1,200-entry folder (first
  * page rendered, total known), walks into a folder, ticks a file and restores it into another
- * folder byte for byte; a dry run lists what would change and writes nothing; search, versions and
- * diff show what the service answers.
+ * folder byte for byte; a dry run lists what would change and writes nothing; a file opens with
+ * its preview (text, an image, "no preview" for binary data) and its versions, each previewable;
+ * search and diff show what the service answers.
  */
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ import { makeTempDir, removeTempDirs } from '../../helpers/files.js';
 import { backUp, renderWith, startRealService, type RealService } from './real-service.js';
 
 const WAIT = { timeout: 30_000 };
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
 
 describe('recovery points screen (real service)', () => {
   let rs: RealService;
@@ -29,6 +32,8 @@ describe('recovery points screen (real service)', () => {
     mkdirSync(path.join(src, 'many'));
     for (let i = 0; i < 1200; i++) writeFileSync(path.join(src, 'many', `f${String(i).padStart(4, '0')}.txt`), `${i}\n`);
     writeFileSync(path.join(src, 'report.txt'), 'version one\n');
+    writeFileSync(path.join(src, 'pixel.png'), PNG);
+    writeFileSync(path.join(src, 'noise.bin'), Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256)));
     await rs.client.call('plans.create', { name: 'Docs', resources: [{ path: src }], rules: [{ targetVault: 'local', schedule: 'rate(1 day)' }] });
     first = await backUp(rs.client, 'Docs');
     writeFileSync(path.join(src, 'report.txt'), 'version two, longer\n');
@@ -77,10 +82,34 @@ describe('recovery points screen (real service)', () => {
     expect(readdirSync(target)).toEqual(before);
   });
 
-  it('shows every version of a file and what changed between two points', async () => {
-    fireEvent.click(screen.getByRole('button', { name: /report\.txt/ }));
-    const versions = await screen.findByRole('region', { name: /Versions of/ }, WAIT);
+  it('opens a file with its preview and versions, and previews an older version', async () => {
+    fireEvent.click(screen.getByRole('button', { name: 'report.txt' }));
+    const panel = await screen.findByRole('region', { name: 'report.txt' }, WAIT);
+    // Focus moves to the panel, so keyboard users land on what they opened.
+    await waitFor(() => expect(document.activeElement).toBe(within(panel).getByRole('heading', { name: 'report.txt' })), WAIT);
+    await waitFor(() => expect(within(panel).getByLabelText('Preview of report.txt').textContent).toBe('version two, longer\n'), WAIT);
+    expect(panel.textContent).toContain('text/plain');
+    const versions = within(panel).getByRole('region', { name: 'Versions of report.txt' });
     await waitFor(() => expect(within(versions).getAllByRole('button', { name: 'Select this version' })).toHaveLength(2), WAIT);
+    const older = within(versions).getAllByRole('button', { name: /^Preview the version of/ }).find((b) => !b.hasAttribute('disabled') && b.getAttribute('data-disabled') !== 'true')!;
+    fireEvent.click(older);
+    await waitFor(() => expect(within(panel).getByLabelText('Preview of report.txt').textContent).toBe('version one\n'), WAIT);
+    expect(within(panel).getByRole('heading', { name: /^Preview in point/ }).textContent).toContain(first.slice(0, 8));
+  });
+
+  it('previews an image as a data: URL of its bytes, and says "no preview" for binary data', async () => {
+    fireEvent.click(screen.getByRole('button', { name: 'pixel.png' }));
+    const img = (await screen.findByRole('img', { name: 'Preview of pixel.png' }, WAIT)) as HTMLImageElement;
+    expect(img.getAttribute('src')).toBe(`data:image/png;base64,${PNG.toString('base64')}`);
+    fireEvent.click(screen.getByRole('button', { name: 'noise.bin' }));
+    const panel = await screen.findByRole('region', { name: 'noise.bin' }, WAIT);
+    await within(panel).findByText(/No preview for this kind of file/, {}, WAIT);
+    expect(within(panel).queryByRole('img')).toBeNull();
+    fireEvent.click(within(panel).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('region', { name: 'noise.bin' })).toBeNull();
+  });
+
+  it('shows what changed between two points', async () => {
 
     fireEvent.click(screen.getByRole('tab', { name: 'Compare points' }));
     const added = await screen.findByRole('region', { name: 'Added' }, WAIT);

@@ -12,6 +12,43 @@ import { App } from '../../../renderer/src/app/App.js';
 import { ClientProvider } from '../../../renderer/src/app/client-context.js';
 import { makeTempDir } from '../../helpers/files.js';
 
+// jsdom has no CSS.escape, which react-aria's dialogs call (to look up a <meta>); the browser's
+// behaviour for the ASCII it is given here: every character outside [A-Za-z0-9_-] escaped.
+if (typeof globalThis.CSS === 'undefined' || typeof globalThis.CSS.escape !== 'function') {
+  (globalThis as { CSS?: unknown }).CSS = { escape: (s: string) => s.replace(/[^A-Za-z0-9_-]/g, (c) => `\\${c}`) };
+}
+
+/** The real paths of File objects a test drops (jsdom has no file system behind a File). */
+export const droppedFilePaths = new WeakMap<File, string>();
+
+/**
+ * Files the UI saves (an <a download> it clicks) while this runs: the click is stopped before
+ * jsdom would navigate, and the content read back from its data: URL. Blob URLs are turned off
+ * meanwhile (the UI then uses data: URLs): Node's URL.createObjectURL, which jsdom leaves in
+ * place, cannot read jsdom's Blob. The browser end-to-end test covers Blob URLs.
+ */
+export function captureDownloads(): { files: { name: string; content: string }[]; stop: () => void } {
+  const files: { name: string; content: string }[] = [];
+  const createObjectURL = URL.createObjectURL;
+  (URL as { createObjectURL?: unknown }).createObjectURL = undefined;
+  const onClick = (ev: MouseEvent) => {
+    const a = ev.target as HTMLAnchorElement;
+    if (a.tagName !== 'A' || !a.hasAttribute('download')) return;
+    ev.preventDefault();
+    const href = a.getAttribute('href') ?? '';
+    if (!href.startsWith('data:')) throw new Error(`a download from ${href}, not a data: URL`);
+    files.push({ name: a.getAttribute('download') ?? '', content: decodeURIComponent(href.slice(href.indexOf(',') + 1)) });
+  };
+  document.addEventListener('click', onClick, true);
+  return {
+    files,
+    stop: () => {
+      document.removeEventListener('click', onClick, true);
+      URL.createObjectURL = createObjectURL;
+    },
+  };
+}
+
 export interface RealService {
   svc: DeskVaultService;
   home: string;
@@ -23,7 +60,12 @@ export async function startRealService(): Promise<RealService> {
   const svc = await DeskVaultService.start({ home, kind: 'test', keyStore: new FileKeyStore(home), background: true });
   // What the preload does: every method of the API table by name, plus subscribe; frozen.
   const methods = Object.fromEntries(Object.keys(API_METHODS).map((m) => [m, (input: unknown) => (svc.api[m as keyof DeskVaultApi] as (i: unknown) => Promise<unknown>)(input)]));
-  const bridge = Object.freeze({ ...methods, subscribe: (l: Parameters<DeskVaultBridge['subscribe']>[0]) => svc.on(l) }) as unknown as DeskVaultBridge;
+  const bridge = Object.freeze({
+    ...methods,
+    subscribe: (l: Parameters<DeskVaultBridge['subscribe']>[0]) => svc.on(l),
+    // What Electron's webUtils.getPathForFile answers for a dropped file: its real path.
+    getPathForFile: (file: File) => droppedFilePaths.get(file) ?? '',
+  }) as unknown as DeskVaultBridge;
   return { svc, home, client: createBridgeClient(bridge) };
 }
 

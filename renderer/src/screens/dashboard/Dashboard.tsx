@@ -42,7 +42,7 @@ export function Dashboard() {
         {status.data ? <FolderTable folders={status.data.folders} /> : <Loading what="folders" />}
       </section>
       <div className="grid-2">
-        <ComplianceSummary status={status.data} plans={plans.data} jobs={jobs.data} />
+        <ComplianceSummary jobs={jobs.data} />
         <RecentJobs jobs={jobs.data} error={jobs.error} />
       </div>
       <UsagePanel />

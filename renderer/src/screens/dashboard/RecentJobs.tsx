@@ -4,6 +4,7 @@ import type { ApiError } from '../../api/index.js';
 import { hrefFor } from '../../app/router.js';
 import { Empty, ErrorNote, StateBadge } from '../../components/feedback.js';
 import { formatBytes, formatRelative } from '../../format/format.js';
+import { jobTitle } from '../../format/job-states.js';
 
 export function RecentJobs({ jobs, error }: { jobs: Job[] | undefined; error: ApiError | null }) {
   return (
@@ -16,7 +17,7 @@ export function RecentJobs({ jobs, error }: { jobs: Job[] | undefined; error: Ap
           <li key={j.id} className="job-line">
             <StateBadge state={j.state} />{' '}
             <a href={hrefFor('jobs', j.id)}>
-              {j.kind === 'BACKUP' ? 'Backup' : j.kind === 'RESTORE' ? 'Restore' : j.kind.toLowerCase()} {j.planName ? `of ${j.planName}` : `from ${j.vaultName}`}
+              {jobTitle(j)}
             </a>{' '}
             <span className="muted">
               {formatRelative(j.endedAt ?? j.startedAt ?? j.createdAt)} · {formatBytes(j.counters.bytesDone)}

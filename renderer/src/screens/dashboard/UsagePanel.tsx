@@ -10,7 +10,7 @@ import { useApi, useServiceEvent } from '../../app/client-context.js';
 import { Empty, ErrorNote } from '../../components/feedback.js';
 import { SelectInput } from '../../components/fields.js';
 import { useWidth } from '../../components/use-width.js';
-import { formatBytes, formatCount, formatTime } from '../../format/format.js';
+import { formatBytes, formatCount, formatTick, formatTime } from '../../format/format.js';
 
 const MAX_CHART_POINTS = 240;
 
@@ -66,12 +66,13 @@ export function UsagePanel() {
 
 function UsageChart({ series }: { series: UsageSample[] }) {
   const [ref, width] = useWidth<HTMLDivElement>();
+  const span = series.at(-1)!.t - series[0].t;
   return (
     <div ref={ref} className="chart" role="img" aria-label={`Vault usage grew to ${formatBytes(series.at(-1)?.bytes ?? 0)} between ${formatTime(new Date(series[0].t).toISOString())} and ${formatTime(new Date(series.at(-1)!.t).toISOString())}`}>
       <AreaChart width={width} height={220} data={series} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" className="chart-grid" />
-        <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={(t: number) => new Date(t).toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} className="chart-axis" />
-        <YAxis dataKey="bytes" tickFormatter={(b: number) => formatBytes(b)} width={72} className="chart-axis" />
+        <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={(t: number) => formatTick(t, span)} className="chart-axis" />
+        <YAxis dataKey="bytes" tickFormatter={(b: number) => formatBytes(b)} width={84} className="chart-axis" />
         <Tooltip labelFormatter={(t) => formatTime(new Date(Number(t)).toISOString())} formatter={(b) => [formatBytes(Number(b)), 'stored']} />
         <Area type="stepAfter" dataKey="bytes" className="chart-area" isAnimationActive={false} />
       </AreaChart>

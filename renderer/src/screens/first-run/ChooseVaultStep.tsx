@@ -1,14 +1,21 @@
 /** Step 1: pick a registered vault (the default `local` exists already), or add another. */
-import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useApi } from '../../app/client-context.js';
 import { ErrorNote, Loading } from '../../components/feedback.js';
 import { Choice } from '../../components/fields.js';
 import { VaultForm, type AddedVault } from '../settings/VaultForm.js';
 
-export function ChooseVaultStep({ vault, onChoose, onAdded }: { vault: string; onChoose: (v: string) => void; onAdded: (r: AddedVault) => void }) {
+interface Props {
+  vault: string;
+  onChoose: (v: string) => void;
+  onAdded: (r: AddedVault) => void;
+  /** Whether the add-a-vault form is open (the wizard waits for it: Continue would skip it). */
+  adding: boolean;
+  onAdding: (open: boolean) => void;
+}
+
+export function ChooseVaultStep({ vault, onChoose, onAdded, adding, onAdding: setAdding }: Props) {
   const vaults = useApi('vaults.list', {});
-  const [adding, setAdding] = useState(false);
   if (vaults.error) return <ErrorNote error={vaults.error} title="Vaults unavailable" />;
   if (!vaults.data) return <Loading what="vaults" />;
   return (
@@ -22,13 +29,17 @@ export function ChooseVaultStep({ vault, onChoose, onAdded }: { vault: string; o
         options={vaults.data.map((v) => ({ id: v.name, label: v.name, description: v.location }))}
       />
       {adding ? (
-        <VaultForm
-          onAdded={(r) => {
-            setAdding(false);
-            vaults.reload();
-            onAdded(r);
-          }}
-        />
+        <section className="add-vault" aria-labelledby="add-vault-h">
+          <h3 id="add-vault-h">Add another vault</h3>
+          <VaultForm
+            onAdded={(r) => {
+              setAdding(false);
+              vaults.reload();
+              onAdded(r);
+            }}
+            onCancel={() => setAdding(false)}
+          />
+        </section>
       ) : (
         <Button className="button" onPress={() => setAdding(true)}>
           Add another vault…

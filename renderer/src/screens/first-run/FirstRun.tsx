@@ -22,6 +22,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
   const [vault, setVault] = useState('local');
   const [kit, setKit] = useState<NewVaultKit | null>(null);
   const [folders, setFolders] = useState<string[]>([]);
+  const [addingVault, setAddingVault] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   const firstRender = useRef(true);
   useEffect(() => {
@@ -48,6 +49,8 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
           <ChooseVaultStep
             vault={vault}
             onChoose={setVault}
+            adding={addingVault}
+            onAdding={setAddingVault}
             onAdded={(r) => {
               setVault(r.vault.name);
               setKit({ vault: r.vault.name, code: r.recoveryCode });
@@ -64,7 +67,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
             </Button>
           )}
           {step < STEPS.length - 1 && (
-            <Button className="button button-primary" isDisabled={step === 2 && folders.length === 0} onPress={() => setStep(step + 1)}>
+            <Button className="button button-primary" isDisabled={(step === 0 && addingVault) || (step === 2 && folders.length === 0)} onPress={() => setStep(step + 1)}>
               Continue
             </Button>
           )}

@@ -1,6 +1,7 @@
 /**
- * Folders: every plan's folders; add one to a plan, remove one, and edit a folder's include and
- * exclude rules with a live preview. Changes are saved with plans.update (the whole plan).
+ * Folders: every plan's folders; add one to a plan (typed, picked or dropped), remove one, and edit
+ * a folder's include and exclude rules with a live preview. Changes are saved with plans.update
+ * (the whole plan).
  */
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
@@ -8,6 +9,7 @@ import type { Plan } from '../../../../main/core/model.js';
 import { useAction, useApi, useClient } from '../../app/client-context.js';
 import { hrefFor } from '../../app/router.js';
 import { Empty, ErrorNote, Loading } from '../../components/feedback.js';
+import { FolderDrop } from '../../components/folder-drop.js';
 import { PathField } from '../../components/folder-picker.js';
 import { toPlanInput } from '../../plan/plan-input.js';
 import { ResourceEditor } from './ResourceEditor.js';
@@ -37,9 +39,10 @@ function PlanFolders({ plan, onSaved }: { plan: Plan; onSaved: () => void }) {
     await client.call('plans.update', toPlanInput(next));
     onSaved();
   });
-  const add = () => {
-    const path = newPath.trim();
-    void save.run({ ...plan, resources: [...plan.resources, { path, includes: [], excludes: [], excludePresets: [] }] }).then(() => setNewPath(''));
+  const add = (paths: string[]) => {
+    const fresh = paths.filter((p) => !plan.resources.some((r) => r.path === p));
+    if (fresh.length === 0) return;
+    void save.run({ ...plan, resources: [...plan.resources, ...fresh.map((path) => ({ path, includes: [], excludes: [], excludePresets: [] }))] }).then(() => setNewPath(''));
   };
   return (
     <section className="card" aria-labelledby={`plan-${plan.name}-h`}>
@@ -78,12 +81,14 @@ function PlanFolders({ plan, onSaved }: { plan: Plan; onSaved: () => void }) {
         ))}
       </ul>
       {plan.resources.length === 1 && <p className="muted small">A plan needs at least one folder; to stop protecting this one, delete the plan on the Plans screen.</p>}
-      <div className="add-row">
-        <PathField label={`Add a folder to ${plan.name}`} value={newPath} onChange={setNewPath} />
-        <Button className="button button-primary" isDisabled={!newPath.trim() || save.pending} onPress={add}>
-          Add folder
-        </Button>
-      </div>
+      <FolderDrop onPaths={add} label={`Drop folders here to add them to ${plan.name}`}>
+        <div className="add-row">
+          <PathField label={`Add a folder to ${plan.name}`} value={newPath} onChange={setNewPath} />
+          <Button className="button button-primary" isDisabled={!newPath.trim() || save.pending} onPress={() => add([newPath.trim()])}>
+            Add folder
+          </Button>
+        </div>
+      </FolderDrop>
       <ErrorNote error={save.error} title="The plan could not be saved" />
     </section>
   );

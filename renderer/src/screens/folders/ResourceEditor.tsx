@@ -19,6 +19,7 @@ const PRESETS = [
 ] as const;
 type Preset = (typeof PRESETS)[number]['id'];
 
+const files = (n: number) => (n === 1 ? 'file' : 'files');
 const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean);
 
 export function ResourceEditor({ resource, onSave, pending }: { resource: Resource; onSave: (r: Resource) => void; pending: boolean }) {
@@ -72,7 +73,8 @@ function Preview({ resource }: { resource: Resource }) {
       {p && (
         <>
           <p>
-            Protects <strong>{formatCount(p.included.files)}</strong> files ({formatBytes(p.included.bytes)}); excludes <strong>{formatCount(p.excluded.files)}</strong> files ({formatBytes(p.excluded.bytes)})
+            Protects <strong>{formatCount(p.included.files)}</strong> {files(p.included.files)} ({formatBytes(p.included.bytes)}); excludes <strong>{formatCount(p.excluded.files)}</strong>{' '}
+            {files(p.excluded.files)} ({formatBytes(p.excluded.bytes)})
             {!p.complete && ' — counted so far: the folder is large, the numbers are a lower bound'}.
           </p>
           {p.excluded.examples.length > 0 && (

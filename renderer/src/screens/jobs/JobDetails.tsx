@@ -4,12 +4,11 @@
  * runs. Cancelling is not a failure: the job ends ABORTED and the vault stays consistent.
  */
 import { Button } from 'react-aria-components';
-import { isFinal } from '../../format/job-states.js';
+import { isFinal, jobTitle } from '../../format/job-states.js';
 import { useAction, useClient } from '../../app/client-context.js';
 import { hrefFor } from '../../app/router.js';
 import { ErrorNote, Loading, StateBadge } from '../../components/feedback.js';
 import { formatDuration, formatTime, shortId } from '../../format/format.js';
-import { jobTitle } from './JobsScreen.js';
 import { JobProgress } from './JobProgress.js';
 import { useLiveJob } from './use-live-jobs.js';
 

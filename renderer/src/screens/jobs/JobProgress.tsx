@@ -14,6 +14,8 @@ export function jobPercent(job: Job): number | null {
 export function JobProgress({ job, compact = false }: { job: Job; compact?: boolean }) {
   const pct = jobPercent(job);
   const c = job.counters;
+  // The counters are of data read; a backup still uploads (and a restore renames into place) after.
+  const finishing = job.state === 'RUNNING' && pct !== null && pct >= 100;
   return (
     <div className="job-progress">
       <ProgressBar className="progress" value={pct ?? 0} isIndeterminate={pct === null} aria-label={compact ? 'Progress' : undefined}>
@@ -22,7 +24,7 @@ export function JobProgress({ job, compact = false }: { job: Job; compact?: bool
             {!compact && (
               <div className="progress-label">
                 <Label>Progress</Label>
-                <span>{pct === null ? 'counting…' : valueText}</span>
+                <span>{pct === null ? 'counting…' : finishing ? 'finishing: uploading and writing the recovery point…' : valueText}</span>
               </div>
             )}
             <div className="progress-track">

@@ -1,15 +1,18 @@
 /**
- * Jobs: recent jobs with live progress, pause/resume of all scheduled and continuous work, and
- * the details of the job in the URL (`#/jobs/ID`): counters, log, skipped files and why, cancel.
+ * Jobs: recent jobs with live progress, pause/resume of all scheduled and continuous work, the
+ * jobs report to download, and the details of the job in the URL (`#/jobs/ID`): counters, log,
+ * skipped files and why, cancel.
  */
 import { Button } from 'react-aria-components';
 import type { Job } from '../../../../main/core/model.js';
 import { useAction, useApi, useClient, useServiceEvent } from '../../app/client-context.js';
 import { hrefFor } from '../../app/router.js';
 import { Empty, ErrorNote, Loading, StateBadge } from '../../components/feedback.js';
-import { formatBytes, formatRelative } from '../../format/format.js';
+import { formatBytes, formatRelative, formatTime } from '../../format/format.js';
+import { jobTitle } from '../../format/job-states.js';
 import { JobDetails } from './JobDetails.js';
 import { JobProgress } from './JobProgress.js';
+import { JobsReport } from './JobsReport.js';
 import { useLiveJobs } from './use-live-jobs.js';
 
 export function JobsScreen({ param }: { param: string }) {
@@ -18,6 +21,7 @@ export function JobsScreen({ param }: { param: string }) {
     <div className="screen">
       <h1 tabIndex={-1}>Jobs</h1>
       <PauseControls />
+      <JobsReport />
       <ErrorNote error={error} title="Jobs unavailable" />
       <div className="master-detail">
         <nav className="master" aria-label="Recent jobs">
@@ -35,11 +39,6 @@ export function JobsScreen({ param }: { param: string }) {
       </div>
     </div>
   );
-}
-
-export function jobTitle(j: Job): string {
-  const what = j.kind === 'BACKUP' ? 'Backup' : j.kind === 'RESTORE' ? 'Restore' : j.kind.charAt(0) + j.kind.slice(1).toLowerCase().replace('_', ' ');
-  return `${what} ${j.planName ? `of ${j.planName}` : `from ${j.vaultName}`}`;
 }
 
 function JobLink({ job, current }: { job: Job; current: boolean }) {
@@ -70,7 +69,7 @@ function PauseControls() {
     <div className="toolbar">
       {paused ? (
         <>
-          <span className="note note-warn">Scheduled and continuous backups are paused{status.data?.pausedUntil ? ` until ${new Date(status.data.pausedUntil).toLocaleTimeString()}` : ''}.</span>
+          <span className="note note-warn">Scheduled and continuous backups are paused{status.data?.pausedUntil ? ` until ${formatTime(status.data.pausedUntil)}` : ''}.</span>
           <Button className="button button-primary" onPress={() => void act.run('resume')} isDisabled={act.pending}>
             Resume
           </Button>

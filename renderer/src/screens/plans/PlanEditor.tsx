@@ -10,10 +10,13 @@ import type { Plan } from '../../../../main/core/model.js';
 import { useAction, useClient } from '../../app/client-context.js';
 import { hrefFor, navigate } from '../../app/router.js';
 import { CliEquivalent } from '../../components/cli-box.js';
+import { ConfirmButton } from '../../components/confirm-button.js';
 import { ErrorNote } from '../../components/feedback.js';
 import { Check, NumberInput, TextInput } from '../../components/fields.js';
+import { FolderDrop } from '../../components/folder-drop.js';
 import { PathField } from '../../components/folder-picker.js';
 import { backupCommand, planCreateCommand } from '../../format/cli-equivalent.js';
+import { formatTime } from '../../format/format.js';
 import { toPlanInput } from '../../plan/plan-input.js';
 import { RuleEditor, type RuleDraft } from './RuleEditor.js';
 
@@ -56,7 +59,7 @@ export function PlanEditor({ plan, vaults, onSaved, onDeleted }: { plan: Plan | 
       {isNew ? (
         <TextInput label="Plan name" value={draft.name} onChange={(name) => setDraft({ ...draft, name })} isRequired />
       ) : (
-        <p className="muted small">Created {new Date(plan.createdAt).toLocaleDateString()} · a plan keeps its name (its recovery points are tagged with it).</p>
+        <p className="muted small">Created {formatTime(plan.createdAt)} · a plan keeps its name (its recovery points are tagged with it).</p>
       )}
 
       <fieldset>
@@ -74,19 +77,21 @@ export function PlanEditor({ plan, vaults, onSaved, onDeleted }: { plan: Plan | 
           ))}
         </ul>
         {isNew ? (
-          <div className="add-row">
-            <PathField label="Folder to protect" value={folder} onChange={setFolder} />
-            <Button
-              className="button"
-              isDisabled={!folder.trim()}
-              onPress={() => {
-                setDraft({ ...draft, resources: [...draft.resources, { path: folder.trim() }] });
-                setFolder('');
-              }}
-            >
-              Add folder
-            </Button>
-          </div>
+          <FolderDrop onPaths={(paths) => setDraft({ ...draft, resources: [...draft.resources, ...paths.filter((p) => !draft.resources.some((r) => r.path === p)).map((path) => ({ path }))] })}>
+            <div className="add-row">
+              <PathField label="Folder to protect" value={folder} onChange={setFolder} />
+              <Button
+                className="button"
+                isDisabled={!folder.trim()}
+                onPress={() => {
+                  setDraft({ ...draft, resources: [...draft.resources, { path: folder.trim() }] });
+                  setFolder('');
+                }}
+              >
+                Add folder
+              </Button>
+            </div>
+          </FolderDrop>
         ) : (
           <p className="small">
             Add, remove and filter folders on the <a href={hrefFor('folders')}>Folders</a> screen.
@@ -139,9 +144,14 @@ export function PlanEditor({ plan, vaults, onSaved, onDeleted }: { plan: Plan | 
             <Button className="button" onPress={() => void backup.run()} isDisabled={backup.pending}>
               Back up now
             </Button>
-            <Button className="button button-danger" onPress={() => void remove.run()} isDisabled={remove.pending}>
+            <ConfirmButton
+              title={`Delete plan “${draft.name}”?`}
+              message="DeskVault stops backing up its folders. The recovery points it made stay in their vault."
+              onConfirm={() => void remove.run()}
+              isDisabled={remove.pending}
+            >
               Delete plan
-            </Button>
+            </ConfirmButton>
           </>
         )}
       </div>

@@ -7,6 +7,7 @@ import { useApi } from '../../app/client-context.js';
 import { hrefFor, navigate } from '../../app/router.js';
 import { Empty, ErrorNote, Loading } from '../../components/feedback.js';
 import { PlanEditor } from './PlanEditor.js';
+import { ScheduleText } from './ScheduleBuilder.js';
 
 export const NEW_PLAN = '+new';
 
@@ -28,7 +29,13 @@ export function PlansScreen({ param }: { param: string }) {
                 <a href={hrefFor('plans', p.name)} aria-current={p.name === param ? 'page' : undefined}>
                   <strong>{p.name}</strong>
                   <span className="muted small">
-                    {p.resources.length} folder{p.resources.length === 1 ? '' : 's'} · {p.rules.map((r) => r.schedule).join(' + ')}
+                    {p.resources.length} folder{p.resources.length === 1 ? '' : 's'} ·{' '}
+                    {p.rules.map((r, i) => (
+                      <span key={r.name}>
+                        {i > 0 && ' + '}
+                        <ScheduleText schedule={r.schedule} timeZone={r.timeZone} />
+                      </span>
+                    ))}
                   </span>
                 </a>
               </li>

@@ -105,3 +105,10 @@ function NextRuns({ schedule, timeZone }: { schedule: string; timeZone?: string 
     </div>
   );
 }
+
+/** A schedule in words, as the scheduler describes it ("every day at 02:00"); the expression until then. */
+export function ScheduleText({ schedule, timeZone }: { schedule: string; timeZone?: string }) {
+  const described = useApi('plans.nextRuns', schedule === 'continuous' ? null : { schedule, timeZone, count: 1 });
+  if (schedule === 'continuous') return <>continuous</>;
+  return <>{described.data?.description ?? schedule}</>;
+}

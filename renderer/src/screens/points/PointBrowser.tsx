@@ -1,11 +1,16 @@
 /**
  * A recovery point as a file tree, one folder at a time: breadcrumbs, then a virtualised list
- * (only the rows in view exist in the DOM, rows have a fixed height, pages load as they come into
- * view), so folders of 100,000 entries open and scroll smoothly. Tick items to restore them; open
- * a folder by its name; a file's name shows its version history.
+ * (only the rows in view exist in the DOM, rows have a fixed height, pages load before they come
+ * into view), so folders of 100,000 entries open and scroll smoothly. Tick items to restore them;
+ * open a folder by its name; a file's name opens its preview and version history.
+ *
+ * Scrolling re-renders the list on every frame (the virtualiser's range moves), so the rows are
+ * memoised on their entry and take no callbacks (clicks are delegated to the list by data-path):
+ * a frame renders only the rows that just came into view, and a page arriving only the rows that
+ * were waiting for it.
  */
 import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef, type ChangeEvent, type MouseEvent } from 'react';
 import { Button } from 'react-aria-components';
 import type { BrowseEntry } from '../../../../main/core/api.js';
 import { Empty, ErrorNote, Loading } from '../../components/feedback.js';
@@ -24,10 +29,13 @@ interface Props {
   onOpen: (path: string) => void;
   selected: ReadonlySet<string>;
   onToggle: (path: string, on: boolean) => void;
-  onShowVersions: (path: string) => void;
+  onOpenFile: (path: string) => void;
 }
 
-export function PointBrowser({ vault, point, path, onOpen, selected, onToggle, onShowVersions }: Props) {
+/** Rows loaded ahead of the visible ones, so a page is usually there before it scrolls into view. */
+const LOOK_AHEAD = 300;
+
+export function PointBrowser({ vault, point, path, onOpen, selected, onToggle, onOpenFile }: Props) {
   const dir = useDirectory(vault, point, path);
   return (
     <div className="browser">
@@ -40,7 +48,7 @@ export function PointBrowser({ vault, point, path, onOpen, selected, onToggle, o
           <p className="muted small" aria-live="polite">
             {formatCount(dir.total)} item{dir.total === 1 ? '' : 's'}
           </p>
-          <VirtualRows key={`${point}\0${path}`} total={dir.total} entryAt={dir.entryAt} ensure={dir.ensure} selected={selected} onToggle={onToggle} onOpen={onOpen} onShowVersions={onShowVersions} />
+          <VirtualRows key={`${point}\0${path}`} total={dir.total} entryAt={dir.entryAt} ensure={dir.ensure} selected={selected} onToggle={onToggle} onOpen={onOpen} onOpenFile={onOpenFile} />
         </>
       )}
     </div>
@@ -83,10 +91,10 @@ interface RowsProps {
   selected: ReadonlySet<string>;
   onToggle: (path: string, on: boolean) => void;
   onOpen: (path: string) => void;
-  onShowVersions: (path: string) => void;
+  onOpenFile: (path: string) => void;
 }
 
-function VirtualRows({ total, entryAt, ensure, selected, onToggle, onOpen, onShowVersions }: RowsProps) {
+function VirtualRows({ total, entryAt, ensure, selected, onToggle, onOpen, onOpenFile }: RowsProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: total,
@@ -99,10 +107,23 @@ function VirtualRows({ total, entryAt, ensure, selected, onToggle, onOpen, onSho
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
-  useEffect(() => ensure(first, last), [ensure, first, last]);
+  useEffect(() => ensure(first - LOOK_AHEAD, Math.min(total - 1, last + LOOK_AHEAD)), [ensure, first, last, total]);
+
+  // One handler per list instead of one per row (rows stay memoisable): the row's data-path says which.
+  const onClick = (ev: MouseEvent<HTMLDivElement>) => {
+    const button = (ev.target as HTMLElement).closest<HTMLElement>('button[data-path]');
+    if (!button) return;
+    const path = button.dataset.path!;
+    if (button.dataset.dir === '1') onOpen(path);
+    else onOpenFile(path);
+  };
+  const onChange = (ev: ChangeEvent<HTMLDivElement>) => {
+    const box = ev.target as unknown as HTMLInputElement;
+    if (box.type === 'checkbox' && box.dataset.path) onToggle(box.dataset.path, box.checked);
+  };
 
   return (
-    <div ref={scrollRef} className="rows-scroll" tabIndex={0} role="table" aria-label="Folder contents" aria-rowcount={total + 1}>
+    <div ref={scrollRef} className="rows-scroll" style={{ height: `min(60vh, ${(total + 1) * ROW_HEIGHT + 2}px)` }} tabIndex={0} role="table" aria-label="Folder contents" aria-rowcount={total + 1}>
       <div role="rowgroup" className="rows-head">
         <div role="row" aria-rowindex={1} className="row row-head">
           <span role="columnheader" className="cell-check">
@@ -119,30 +140,41 @@ function VirtualRows({ total, entryAt, ensure, selected, onToggle, onOpen, onSho
           </span>
         </div>
       </div>
-      <div role="rowgroup" className="rows-body" style={{ height: virtualizer.getTotalSize() }}>
+      <div role="rowgroup" className="rows-body" style={{ height: virtualizer.getTotalSize() }} onClick={onClick} onChange={onChange}>
         {items.map((vi) => {
           const e = entryAt(vi.index);
-          return (
-            <div key={vi.key} role="row" aria-rowindex={vi.index + 2} className="row" style={{ transform: `translateY(${vi.start}px)` }}>
-              {e ? <EntryCells entry={e} selected={selected.has(e.path)} onToggle={onToggle} onOpen={onOpen} onShowVersions={onShowVersions} /> : <span role="cell" className="cell-name muted">…</span>}
-            </div>
-          );
+          return <Row key={vi.key} index={vi.index} start={vi.start} entry={e} selected={e ? selected.has(e.path) : false} />;
         })}
       </div>
     </div>
   );
 }
 
-function EntryCells({ entry, selected, onToggle, onOpen, onShowVersions }: { entry: BrowseEntry; selected: boolean; onToggle: (p: string, on: boolean) => void; onOpen: (p: string) => void; onShowVersions: (p: string) => void }) {
+/** One row; re-renders only when its entry, position or tick changes. */
+const Row = memo(function Row({ index, start, entry, selected }: { index: number; start: number; entry: BrowseEntry | undefined; selected: boolean }) {
+  return (
+    <div role="row" aria-rowindex={index + 2} className="row" style={{ transform: `translateY(${start}px)` }}>
+      {entry ? (
+        <EntryCells entry={entry} selected={selected} />
+      ) : (
+        <span role="cell" className="cell-name muted">
+          …
+        </span>
+      )}
+    </div>
+  );
+});
+
+function EntryCells({ entry, selected }: { entry: BrowseEntry; selected: boolean }) {
   const isDir = entry.type === 'dir';
   // Native checkbox and button: cheap enough for fast scrolling, accessible as they are.
   return (
     <>
       <span role="cell" className="cell-check">
-        <input type="checkbox" checked={selected} onChange={(ev) => onToggle(entry.path, ev.target.checked)} aria-label={`Select ${entry.name} for restore`} />
+        <input type="checkbox" checked={selected} data-path={entry.path} onChange={noop} aria-label={`Select ${entry.name} for restore`} />
       </span>
       <span role="cell" className="cell-name">
-        <button type="button" className="entry-name" onClick={() => (isDir ? onOpen(entry.path) : onShowVersions(entry.path))} title={isDir ? 'Open folder' : 'Show versions'} aria-label={isDir ? `${entry.name} (folder)` : entry.name}>
+        <button type="button" className="entry-name" data-path={entry.path} data-dir={isDir ? '1' : undefined} title={isDir ? 'Open folder' : 'Preview and versions'} aria-label={isDir ? `${entry.name} (folder)` : entry.name}>
           {isDir ? <FolderIcon /> : entry.type === 'symlink' ? <LinkIcon /> : <FileIcon />}
           {entry.name}
         </button>
@@ -156,3 +188,6 @@ function EntryCells({ entry, selected, onToggle, onOpen, onShowVersions }: { ent
     </>
   );
 }
+
+/** The list's onChange handles the change; React wants a handler on a controlled checkbox. */
+function noop(): void {}

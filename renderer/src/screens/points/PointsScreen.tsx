@@ -1,7 +1,7 @@
 /**
  * Recovery points: the timeline of a vault's points (points.list); the chosen point (`#/points/ID`)
- * to browse as a file tree, search across points, compare two points, see a file's versions — and
- * restore what is ticked. A selection belongs to one point: ticking in another point starts anew.
+ * to browse as a file tree, search across points, compare two points, preview a file and see its
+ * versions — and restore what is ticked. A selection belongs to one point: ticking in another point starts anew.
  */
 import { useMemo, useState } from 'react';
 import { Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
@@ -16,7 +16,7 @@ import { PointBrowser } from './PointBrowser.js';
 import { RestorePanel } from './RestorePanel.js';
 import { SearchPanel } from './SearchPanel.js';
 import { Timeline } from './Timeline.js';
-import { VersionsPanel } from './VersionsPanel.js';
+import { VersionsPanel, type OpenedFile } from './VersionsPanel.js';
 
 export interface Selection {
   pointId: string;
@@ -33,7 +33,7 @@ export function PointsScreen({ param }: { param: string }) {
   });
   const point = useMemo(() => (param ? points.data?.find((p) => p.id === param || p.id.startsWith(param)) : points.data?.[0]), [param, points.data]);
   const [selection, setSelection] = useState<Selection | null>(null);
-  const [versionsOf, setVersionsOf] = useState<string | null>(null);
+  const [file, setFile] = useState<OpenedFile | null>(null);
 
   const select = (pointId: string, path: string, on: boolean) =>
     setSelection((s) => {
@@ -69,18 +69,18 @@ export function PointsScreen({ param }: { param: string }) {
                     point={point}
                     selected={selection?.pointId === point.id ? selection.paths : []}
                     onToggle={(p, on) => select(point.id, p, on)}
-                    onShowVersions={setVersionsOf}
+                    onOpenFile={(path) => setFile({ path, pointId: point.id })}
                   />
                 )}
               </TabPanel>
               <TabPanel id="search" className="tab-panel">
-                <SearchPanel vault={vault} onShowVersions={setVersionsOf} onSelect={(id, p) => select(id, p, true)} />
+                <SearchPanel vault={vault} onOpenFile={(pointId, path) => setFile({ path, pointId })} onSelect={(id, p) => select(id, p, true)} />
               </TabPanel>
               <TabPanel id="diff" className="tab-panel">
                 <DiffPanel vault={vault} points={points.data} />
               </TabPanel>
             </Tabs>
-            {versionsOf && <VersionsPanel vault={vault} path={versionsOf} points={points.data} onClose={() => setVersionsOf(null)} onSelect={(id, p) => select(id, p, true)} />}
+            {file && <VersionsPanel vault={vault} file={file} points={points.data} onClose={() => setFile(null)} onPreview={setFile} onSelect={(id, p) => select(id, p, true)} />}
             <RestorePanel vault={vault} selection={selection ?? (point ? { pointId: point.id, paths: [] } : null)} points={points.data} onClear={() => setSelection(null)} />
           </div>
         </div>
@@ -89,10 +89,10 @@ export function PointsScreen({ param }: { param: string }) {
   );
 }
 
-function BrowseTab({ vault, point, selected, onToggle, onShowVersions }: { vault: string; point: RecoveryPointInfo; selected: string[]; onToggle: (p: string, on: boolean) => void; onShowVersions: (p: string) => void }) {
+function BrowseTab({ vault, point, selected, onToggle, onOpenFile }: { vault: string; point: RecoveryPointInfo; selected: string[]; onToggle: (p: string, on: boolean) => void; onOpenFile: (p: string) => void }) {
   const [path, setPath] = useState('');
   const set = useMemo(() => new Set(selected), [selected]);
-  return <PointBrowser vault={vault} point={point.id} path={path} onOpen={setPath} selected={set} onToggle={onToggle} onShowVersions={onShowVersions} />;
+  return <PointBrowser vault={vault} point={point.id} path={path} onOpen={setPath} selected={set} onToggle={onToggle} onOpenFile={onOpenFile} />;
 }
 
 function PointHeader({ point }: { point: RecoveryPointInfo }) {

@@ -7,7 +7,7 @@ import { Empty, ErrorNote, Loading } from '../../components/feedback.js';
 import { Choice, TextInput } from '../../components/fields.js';
 import { formatBytes, formatTime, shortId } from '../../format/format.js';
 
-export function SearchPanel({ vault, onShowVersions, onSelect }: { vault: string; onShowVersions: (p: string) => void; onSelect: (pointId: string, path: string) => void }) {
+export function SearchPanel({ vault, onOpenFile, onSelect }: { vault: string; onOpenFile: (pointId: string, path: string) => void; onSelect: (pointId: string, path: string) => void }) {
   const [text, setText] = useState('');
   const [mode, setMode] = useState<'text' | 'glob'>('text');
   const [query, setQuery] = useState<ApiInput<'points.search'> | null>(null);
@@ -67,8 +67,8 @@ export function SearchPanel({ vault, onShowVersions, onSelect }: { vault: string
                   <td>{h.type === 'dir' ? 'folder' : formatBytes(h.size)}</td>
                   <td className="actions">
                     {h.type !== 'dir' && (
-                      <Button className="button button-small" onPress={() => onShowVersions(h.path)}>
-                        Versions
+                      <Button className="button button-small" onPress={() => onOpenFile(h.pointId, h.path)}>
+                        Preview & versions
                       </Button>
                     )}
                     <Button className="button button-small" onPress={() => onSelect(h.pointId, h.path)}>

@@ -7,7 +7,7 @@ import { Button } from 'react-aria-components';
 import type { RecoveryPointInfo } from '../../../../main/core/model.js';
 import { hrefFor } from '../../app/router.js';
 import { StateBadge } from '../../components/feedback.js';
-import { formatBytes } from '../../format/format.js';
+import { formatBytes, formatClock, formatDay } from '../../format/format.js';
 
 const STEP = 100;
 
@@ -15,7 +15,7 @@ export function Timeline({ points, currentId }: { points: RecoveryPointInfo[]; c
   const [shown, setShown] = useState(STEP);
   const days = new Map<string, RecoveryPointInfo[]>();
   for (const p of points.slice(0, shown)) {
-    const day = new Date(p.time).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+    const day = formatDay(p.time);
     days.set(day, [...(days.get(day) ?? []), p]);
   }
   return (
@@ -27,7 +27,7 @@ export function Timeline({ points, currentId }: { points: RecoveryPointInfo[]; c
             {list.map((p) => (
               <li key={p.id}>
                 <a href={hrefFor('points', p.id)} aria-current={p.id === currentId ? 'page' : undefined} className="timeline-item">
-                  <span>{new Date(p.time).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' })}</span>
+                  <span>{formatClock(p.time)}</span>
                   <span className="muted small">
                     {p.planName ?? p.paths[0]} · +{formatBytes(p.storedBytes)}
                   </span>

@@ -1,11 +1,11 @@
 /**
- * One directory of a recovery point, loaded in pages of PAGE_SIZE entries as they scroll into view
+ * One directory of a recovery point, loaded in pages of PAGE_SIZE entries as they near the view
  * (`points.browse` with offset/limit). The first page alone decides the first render, so a folder
  * of 100,000 entries shows as fast as one of 100; `total` sizes the scroll area from the start.
  * Pages are cached for the current directory only; a new directory starts afresh and drops answers
  * that arrive for the old one.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import type { BrowseEntry } from '../../../../main/core/api.js';
 import { toApiError, type ApiError } from '../../api/index.js';
 import { useClient } from '../../app/client-context.js';
@@ -40,8 +40,12 @@ export function useDirectory(vault: string, point: string, path: string): Direct
           if (mine !== current.current) return;
           inflight.current.delete(page);
           pages.current.set(page, r.entries);
-          setTotal(r.total);
-          setVersion((v) => v + 1);
+          // A page arriving while the list scrolls must not take a frame from the scrolling: its
+          // render is a transition, which React interrupts for the scroll's own (urgent) renders.
+          startTransition(() => {
+            setTotal(r.total);
+            setVersion((v) => v + 1);
+          });
         },
         (err: unknown) => {
           if (mine !== current.current) return;

@@ -1,17 +1,27 @@
-/** The audit trail: recent state-changing calls (who, what, outcome) and its hash-chain check. */
+/**
+ * The audit trail: recent state-changing calls (who, what, outcome), filtered by a word, and its
+ * hash-chain check.
+ */
+import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useApi } from '../../app/client-context.js';
-import { ErrorNote } from '../../components/feedback.js';
+import { Empty, ErrorNote } from '../../components/feedback.js';
+import { TextInput } from '../../components/fields.js';
 import { formatTime } from '../../format/format.js';
 
 export function AuditSection() {
   const records = useApi('audit.list', { limit: 100 });
   const verify = useApi('audit.verify', {});
   const v = verify.data;
+  const [filter, setFilter] = useState('');
+  const needle = filter.trim().toLowerCase();
+  const shown = records.data?.filter((r) => !needle || `${r.action} ${r.source} ${r.outcome} ${JSON.stringify(r.args)}`.toLowerCase().includes(needle));
   return (
     <section className="card" aria-labelledby="audit-h">
       <div className="card-head">
-        <h2 id="audit-h">Audit log</h2>
+        <h2 id="audit-h" tabIndex={-1}>
+          Audit log
+        </h2>
         <Button
           className="button button-small"
           onPress={() => {
@@ -28,7 +38,9 @@ export function AuditSection() {
           {v.ok ? `The audit trail is intact: ${v.records} records verified.` : `The audit trail does not verify: ${v.problem}`}
         </p>
       )}
-      {records.data && (
+      {records.data && <TextInput label="Filter" type="search" value={filter} onChange={setFilter} placeholder="plans.update, http, failed, a plan name…" />}
+      {shown && shown.length === 0 && <Empty>No record matches.</Empty>}
+      {shown && shown.length > 0 && (
         <div className="table-scroll" tabIndex={0} aria-label="Audit records">
           <table className="table table-compact">
             <thead>
@@ -42,10 +54,10 @@ export function AuditSection() {
               </tr>
             </thead>
             <tbody>
-              {records.data.map((r) => (
+              {shown.map((r) => (
                 <tr key={r.seq}>
                   <td>{r.seq}</td>
-                  <td>{formatTime(r.time)}</td>
+                  <td className="audit-time">{formatTime(r.time)}</td>
                   <td>
                     <code>{r.action}</code>
                   </td>

@@ -8,6 +8,7 @@ import { Button, Form } from 'react-aria-components';
 import type { LegalHold } from '../../../../main/core/model.js';
 import { useAction, useApi, useClient } from '../../app/client-context.js';
 import { Empty, ErrorNote } from '../../components/feedback.js';
+import { ConfirmButton } from '../../components/confirm-button.js';
 import { Check, TextInput } from '../../components/fields.js';
 import { formatTime } from '../../format/format.js';
 
@@ -40,7 +41,9 @@ export function HoldsSection() {
   const released = holds.data?.filter((h) => h.releasedAt) ?? [];
   return (
     <section className="card" aria-labelledby="holds-h">
-      <h2 id="holds-h">Legal holds</h2>
+      <h2 id="holds-h" tabIndex={-1}>
+        Legal holds
+      </h2>
       <ErrorNote error={holds.error} title="Holds unavailable" />
       {holds.data && active.length === 0 && <Empty>No active hold.</Empty>}
       <ul className="plain-list">
@@ -111,9 +114,15 @@ function HoldItem({ hold, onRelease }: { hold: LegalHold; onRelease?: () => void
         {hold.description && <div className="muted small">{hold.description}</div>}
       </div>
       {onRelease && (
-        <Button className="button button-small" onPress={onRelease}>
+        <ConfirmButton
+          className="button button-small"
+          ariaLabel={`Release hold ${hold.title}`}
+          title={`Release the hold “${hold.title}”?`}
+          message="Its recovery points are then kept only by their own retention and lifecycle rules, which may delete them. A released hold cannot be placed again (place a new one)."
+          onConfirm={onRelease}
+        >
           Release
-        </Button>
+        </ConfirmButton>
       )}
     </li>
   );
