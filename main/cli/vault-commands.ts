@@ -11,13 +11,13 @@ import {
   openVault,
   parseDuration,
   parseSize,
-  type ObjectLockSettings,
   type RecoveryPoint,
   type RetentionPolicy,
   type VaultSession,
 } from '../service/vault-service.js';
 import { doctor } from '../service/doctor.js';
 import { isVaultName, openRegisteredVault, registeredVaultLocation } from '../service/index.js';
+import { engineLock } from '../service/vaults/lock-settings.js';
 import { formatBytes, formatDuration, formatLocalTime, table } from './format.js';
 import { createProgress } from './progress.js';
 import { readSecret } from './secrets.js';
@@ -113,7 +113,7 @@ export function registerVaultCommands(program: Command): void {
       const location = locationOf(o);
       if (isVaultName(location)) throw new DeskVaultError('USAGE', `"${location}" is a vault name; init takes a location (a folder path with a /, or s3://…). To create and register a named vault: deskvault vault add --name ${location} --location LOCATION`, {});
       if ((o.lockMode === undefined) !== (o.lockDays === undefined)) throw new DeskVaultError('USAGE', '--lock-mode and --lock-days go together: e.g. --lock-mode governance --lock-days 30', {});
-      const objectLock: ObjectLockSettings | undefined = o.lockMode ? { mode: o.lockMode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', days: o.lockDays! } : undefined;
+      const objectLock = engineLock(o.lockMode ? { mode: o.lockMode, days: o.lockDays! } : undefined);
       let base: VaultSession | undefined;
       if (o.copyParamsFrom) {
         base = (await openAt(o.copyParamsFrom, { env: 'DESKVAULT_FROM_PASSWORD', file: o.fromPasswordFile, fileFlag: '--from-password-file' })).session;

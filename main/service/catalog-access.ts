@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import type { ApiParsedInput, ApiResults, BrowseEntry } from '../core/api.js';
 import { DeskVaultError } from '../core/errors.js';
+import { coldStorageClassOf } from '../engine/index.js';
 import { Catalog, type SyncProgress, type SyncResult } from './catalog/catalog.js';
 import { toPointInfo } from './points/point-info.js';
 import type { DeskVaultService } from './service.js';
@@ -80,7 +81,7 @@ export class CatalogAccess {
     const [point, plans, holds] = await Promise.all([session.resolvePoint(id), this.svc.plans.list(), this.svc.holds.active()]);
     const r = catalog.listDir(id, input.path || '/', { offset: input.offset, limit: input.limit, sort: input.sort, order: input.order });
     const entries: BrowseEntry[] = r.entries.map((e) => ({ name: e.name, path: e.path, type: e.type, size: e.size ?? null, mtime: e.mtime, mode: e.mode, ...(e.target !== undefined ? { target: e.target } : {}) }));
-    const coldStorageSupported = session.vault.store.properties.coldStorageClass !== undefined;
+    const coldStorageSupported = coldStorageClassOf(session.vault) !== null;
     return { point: toPointInfo(point, input.vault, plans, holds, { coldStorageSupported }), path: input.path || '/', entries, total: r.total };
   }
 

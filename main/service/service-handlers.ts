@@ -6,6 +6,7 @@
 import { API_METHODS, type ApiMethod, type ApiParsedInput, type ApiResult } from '../core/api.js';
 import { DeskVaultError } from '../core/errors.js';
 import type { Job, Plan, Rule } from '../core/model.js';
+import { coldStorageClassOf } from '../engine/index.js';
 import { runBackupJob } from './backups/backup-job.js';
 import { CatalogAccess } from './catalog-access.js';
 import { runCatalogRebuildJob } from './catalog-job.js';
@@ -185,7 +186,7 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     'points.list': async ({ vault, plan }) => {
       const session = await svc.registry.open(vault);
       const [points, plans, holds] = await Promise.all([session.points(), svc.plans.list(), svc.holds.active()]);
-      const coldStorageSupported = session.vault.store.properties.coldStorageClass !== undefined;
+      const coldStorageSupported = coldStorageClassOf(session.vault) !== null;
       const infos = points.map((p) => toPointInfo(p, vault, plans, holds, { coldStorageSupported })).filter((p) => !plan || p.planName === plan);
       return infos.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
     },

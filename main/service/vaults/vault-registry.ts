@@ -11,11 +11,11 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import type { ApiParsedInput, ApiResults } from '../../core/api.js';
 import { DeskVaultError, isDeskVaultError } from '../../core/errors.js';
-import { VaultRecord, type LockSettings } from '../../core/model.js';
-import type { ObjectLockSettings } from '../../engine/index.js';
+import { VaultRecord } from '../../core/model.js';
 import { accountFor, type KeyStore } from '../keys/key-store.js';
 import { localPathOf, type StoreOptions } from '../location.js';
 import { sameDiskAsHomeWarning } from '../same-disk.js';
+import { apiLock, engineLock } from './lock-settings.js';
 import { readJsonFile, writeJsonAtomic } from '../state/atomic-file.js';
 import { initVault, openVault, readVaultId, type VaultSession } from '../vault-service.js';
 import { newAppKey, newRecoveryCode } from './recovery-code.js';
@@ -182,13 +182,4 @@ async function vaultIdAt(location: string): Promise<string | null> {
     if (isDeskVaultError(err, 'VAULT_NOT_FOUND') && local === null) return null;
     throw err;
   }
-}
-
-/** The API spells lock modes as the CLI does (lower case); the vault format as S3 does. */
-function engineLock(lock: LockSettings | undefined): ObjectLockSettings | undefined {
-  return lock ? { mode: lock.mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', days: lock.days } : undefined;
-}
-
-function apiLock(lock: ObjectLockSettings): LockSettings {
-  return { mode: lock.mode === 'COMPLIANCE' ? 'compliance' : 'governance', days: lock.days };
 }
