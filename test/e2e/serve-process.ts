@@ -12,6 +12,8 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 export interface ServeProcess {
   url: string;
   child: ChildProcess;
+  /** What the service printed on stderr so far (for a failing test's report). */
+  stderr: () => string;
   stop: () => Promise<void>;
 }
 
@@ -39,5 +41,5 @@ export async function startServe(home: string): Promise<ServeProcess> {
     await exited;
     clearTimeout(kill);
   };
-  return { url, child, stop };
+  return { url, child, stderr: () => stderr, stop };
 }

@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeTempDirs } from '../helpers/files.js';
 import { startServe, type ServeProcess } from './serve-process.js';
 
@@ -30,13 +31,14 @@ describe.skipIf(!hasChromium)('the UI in Chromium over HTTP', () => {
   let page: Page;
   let src: string;
   let target: string;
+  let home: string;
   const violations: string[] = [];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(path.join(REPO, 'renderer', 'dist', 'index.html'))) throw new Error('renderer/dist is not built: run `npm run build:ui` (npm test builds it first)');
     mkdirSync(SHOTS, { recursive: true });
-    const home = makeTempDir('dv-ui-home-');
+    home = makeTempDir('dv-ui-home-');
     src = makeTempDir('dv-ui-src-');
     target = makeTempDir('dv-ui-restore-');
     mkdirSync(path.join(src, 'docs'));
@@ -57,6 +59,19 @@ describe.skipIf(!hasChromium)('the UI in Chromium over HTTP', () => {
     });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(serve.url);
+  });
+
+  // A failed step says what the service was doing: its jobs (through the running serve) and stderr.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    await shot(`failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+    let jobs: string;
+    try {
+      jobs = execFileSync(process.execPath, [path.join(REPO, 'bin', 'deskvault.js'), 'jobs', '--json'], { env: { ...process.env, DESKVAULT_HOME: home, DESKVAULT_KEYSTORE: 'file' }, encoding: 'utf8', timeout: 20_000 });
+    } catch (e) {
+      jobs = `(jobs failed: ${(e as Error).message})`;
+    }
+    console.error(`ui.e2e failure report\n--- jobs ---\n${jobs}\n--- serve stderr ---\n${serve.stderr()}`);
   });
 
   afterAll(async () => {

@@ -11,6 +11,13 @@ export function jobPercent(job: Job): number | null {
   return null;
 }
 
+/** What a job still does once its counters are full. */
+function finishingText(job: Job): string {
+  if (job.kind === 'BACKUP') return 'finishing: uploading and writing the recovery point…';
+  if (job.kind === 'RESTORE') return 'finishing: putting the files in place…';
+  return 'finishing…';
+}
+
 export function JobProgress({ job, compact = false }: { job: Job; compact?: boolean }) {
   const pct = jobPercent(job);
   const c = job.counters;
@@ -24,7 +31,7 @@ export function JobProgress({ job, compact = false }: { job: Job; compact?: bool
             {!compact && (
               <div className="progress-label">
                 <Label>Progress</Label>
-                <span>{pct === null ? 'counting…' : finishing ? 'finishing: uploading and writing the recovery point…' : valueText}</span>
+                <span>{pct === null ? 'counting…' : finishing ? finishingText(job) : valueText}</span>
               </div>
             )}
             <div className="progress-track">
