@@ -377,12 +377,13 @@ export function registerVaultCommands(program: Command): void {
     .command('doctor')
     .description('test every right the vault location needs (S3, KMS) and name any that is missing')
     .option('--vault <location>', 'vault folder or s3:// location (default: $DESKVAULT_VAULT)')
+    .option('--kms-key <key>', 'also test the rights a new vault or key slot needs on this AWS KMS key (id, ARN or alias)')
     .option('--print-policy', 'print the IAM policy this vault needs (S3)')
     .option('--json', 'print the result as JSON')
     .option('--debug', 'print stack traces of errors')
-    .action(async (o: VaultOpts & { printPolicy?: boolean }) => {
+    .action(async (o: VaultOpts & { printPolicy?: boolean; kmsKey?: string }) => {
       const given = locationOf(o);
-      const r = await doctor(isVaultName(given) ? await registeredVaultLocation(given) : given);
+      const r = await doctor(isVaultName(given) ? await registeredVaultLocation(given) : given, { kmsKey: o.kmsKey });
       if (o.json) out(r);
       else if (o.printPolicy && r.policy) out(r.policy);
       else {

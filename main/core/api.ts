@@ -34,6 +34,8 @@ const Location = z
   .refine((l) => l.startsWith('/') || /^[A-Za-z]:[\\/]/.test(l) || l.startsWith('\\\\') || /^[a-z][a-z0-9+.-]*:\/\//i.test(l), 'an absolute folder path, or a URL such as s3://bucket/prefix');
 const PointRef = z.string().regex(/^(latest|[0-9a-f]{4,64})$/, 'a recovery point id (or a unique prefix of it) or "latest"');
 const TreePath = z.string().max(4096).refine((p) => p === '' || p.startsWith('/'), 'an absolute path inside the point, or empty for its top');
+/** An AWS KMS key as a person gives it: key id, ARN, or alias/NAME. */
+export const KmsKeyRef = z.string().trim().min(1).max(2048);
 
 export const VaultAddInput = z
   .object({
@@ -42,7 +44,7 @@ export const VaultAddInput = z
     /** Default: an app-managed key (kept in the key store), with a printable recovery code. */
     keyProvider: z.enum(['app', 'passphrase', 'kms']).default('app'),
     passphrase: z.string().min(1).max(1024).optional(),
-    kmsKey: z.string().min(1).max(2048).optional(),
+    kmsKey: KmsKeyRef.optional(),
     lock: LockSettings.optional(),
     notifications: NotificationSettings.optional(),
   })
@@ -102,7 +104,7 @@ export const API_METHODS = {
     false,
     'the first bytes of one file of a recovery point, read into memory for a preview (text, an image, or no preview)',
   ),
-  'vaults.test': method(z.object({ location: Location }).strict(), false, 'connection and permission test of a location, naming each missing right'),
+  'vaults.test': method(z.object({ location: Location, kmsKey: KmsKeyRef.optional() }).strict(), false, 'connection and permission test of a location (and of the KMS key a new vault would use), naming each missing right'),
   'fs.listFolders': method(z.object({ path: z.string().max(4096).default('') }).strict(), false, 'sub-folders of a folder on the service\'s machine (the browser\'s folder picker); empty path: home and roots'),
   'plans.preview': method(z.object({ resources: z.array(Resource).min(1).max(100), budgetMs: z.int().min(100).max(10000).default(3000) }).strict(), false, 'what a plan\'s folders and rules protect and exclude: counts, bytes, examples'),
   'catalog.rebuild': method(z.object({ vault: VaultName }).strict(), true, 'rebuild a vault\'s catalog (browse and search) from its metadata, no data read, as a CATALOG job counting points'),

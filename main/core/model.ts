@@ -160,6 +160,8 @@ export interface RecoveryPointInfo {
   vaultName: string;
   time: string;
   status: 'COMPLETED' | 'PARTIAL';
+  /** Why a PARTIAL point is partial, in words (a stop before the end, files that could not be read); null when COMPLETED. */
+  partialReason: string | null;
   paths: string[];
   tags: string[];
   planName: string | null;

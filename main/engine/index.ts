@@ -9,7 +9,7 @@ export { pathComponents } from './backup/root-layout.js';
 export { check, type CheckOptions, type CheckResult } from './check/check.js';
 export { copyPoints, type CopyResult } from './copy/copy.js';
 export { ARCHIVE_CLASSES, coldStorageClassOf, dataPackHolders, listDataPacks, moveToColdStorage, type ColdMoveResult, type DataPackState } from './cold/cold-storage.js';
-export { probeKmsPermissions, type KmsSlot } from './keys/kms-slots.js';
+export { probeKmsKey, probeKmsPermissions, type KmsSlot } from './keys/kms-slots.js';
 export { parseDuration } from './match/parse-duration.js';
 export { parseSize } from './match/parse-size.js';
 export { createPathMatcher, EXCLUDE_PRESETS } from './match/path-matcher.js';

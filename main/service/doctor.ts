@@ -2,10 +2,12 @@
  * `deskvault doctor`: what a location lets this machine do, right by right. For S3 every right in
  * the permissions table is probed and a missing one is named by its IAM name; for a KMS-keyed
  * vault, each KMS key's rights too. For a folder, reading, writing and deleting are tried.
+ * `kmsKey` (a key a new vault or slot is to use): its rights are tried before anything is made,
+ * unless the vault already has a slot under that key (whose probe covers it).
  */
 import { randomBytes } from 'node:crypto';
 import { isDeskVaultError } from '../core/errors.js';
-import { iamPolicy, isS3Location, listSlots, loadS3Support, parseS3Location, PERMISSIONS, probeKmsPermissions, Vault, type KeySlot, type KmsSlot } from '../engine/index.js';
+import { iamPolicy, isS3Location, listSlots, loadS3Support, parseS3Location, PERMISSIONS, probeKmsKey, probeKmsPermissions, Vault, type KeySlot, type KmsSlot } from '../engine/index.js';
 import { localPathOf, openStore } from './location.js';
 import { checkVaultFolder } from './vaults/vault-folder.js';
 
@@ -18,12 +20,13 @@ export interface DoctorReport {
   policy?: object;
 }
 
-export async function doctor(location: string): Promise<DoctorReport> {
+export async function doctor(location: string, opts: { kmsKey?: string } = {}): Promise<DoctorReport> {
   const feature = (p: string): string => PERMISSIONS.find((x) => x.permission === p)?.feature ?? '';
   const checks: DoctorReport['checks'] = [];
   let vault: DoctorReport['vault'] = null;
   let policy: object | undefined;
   let problem: string | null = null;
+  let slots: KmsSlot[] = [];
   const store = openStore(location);
   try {
     const c = await Vault.readConfig(store);
@@ -37,10 +40,10 @@ export async function doctor(location: string): Promise<DoctorReport> {
     // A locked vault also needs the Object Lock rights; an unlocked one is not asked for them.
     const lock = !!vault?.objectLock;
     for (const r of await probeS3Permissions(new S3Store(loc), { lock })) checks.push({ ...r, feature: feature(r.permission) });
-    let kmsArn: string | undefined;
+    let kmsArn: string | undefined = opts.kmsKey?.startsWith('arn:') ? opts.kmsKey : undefined;
     if (vault) {
       const all: KeySlot[] = await listSlots(store).catch(() => []);
-      const slots = all.filter((s): s is KmsSlot => s.kind === 'kms');
+      slots = all.filter((s): s is KmsSlot => s.kind === 'kms');
       for (const slot of slots) {
         kmsArn ??= slot.keyArn;
         for (const r of await probeKmsPermissions(slot, vault.id)) checks.push({ ...r, feature: `${feature(r.permission)} (${slot.keyId})` });
@@ -63,6 +66,10 @@ export async function doctor(location: string): Promise<DoctorReport> {
     await step('write', 'write backups', () => store.put(probe, Buffer.from('probe')));
     await step('read', 'read the vault', () => store.get(probe));
     await step('delete', 'prune and release leases', () => store.delete(probe));
+  }
+  const proposed = opts.kmsKey;
+  if (proposed && !slots.some((s) => s.keyId === proposed || s.keyArn === proposed)) {
+    for (const r of await probeKmsKey(proposed)) checks.push({ ...r, feature: `${feature(r.permission)} (${proposed})` });
   }
   return { location, vault, checks, ok: checks.every((c) => c.ok), ...(policy ? { policy } : {}) };
 }

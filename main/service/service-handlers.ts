@@ -195,9 +195,9 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     'points.versions': (input) => catalog.versions(input),
     'points.diff': (input) => catalog.diff(input),
     'points.preview': async ({ vault, ...input }) => previewFile(await svc.registry.open(vault), input),
-    'vaults.test': async ({ location }) => {
+    'vaults.test': async ({ location, kmsKey }) => {
       try {
-        const r = await doctor(location);
+        const r = await doctor(location, { kmsKey });
         const missing = r.checks.filter((c) => !c.ok);
         return { location, ok: r.ok, vaultExists: r.vault !== null, checks: r.checks, problem: missing.length ? `missing: ${missing.map((c) => c.permission).join(', ')}` : null };
       } catch (err) {

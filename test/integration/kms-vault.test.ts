@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileKeyStore } from '../../main/service/keys/key-store.js';
+import { DeskVaultService } from '../../main/service/index.js';
 import { backup } from '../../main/engine/backup/backup.js';
 import { Vault } from '../../main/engine/repo/vault.js';
 import { removeSlot } from '../../main/engine/repo/key-slots.js';
@@ -131,5 +133,58 @@ describe('KMS through the CLI', () => {
     kms.allowAll();
     expect(denied.status, show(denied)).toBe(1);
     expect(denied.stderr.trim()).toMatch(/^deskvault: access denied: the AWS credentials in use lack kms:Decrypt on the KMS key alias\/cli$/);
+  });
+});
+
+describe('testing a KMS key before a vault uses it', () => {
+  type Check = { permission: string; ok: boolean; message?: string };
+
+  it('doctor --kms-key tries every right a new KMS vault needs, names the missing one, and writes nothing', async () => {
+    kms.createKey('probe');
+    const vault = newVaultDir();
+    const env = { ...creds, AWS_ENDPOINT_URL_KMS: kms.endpoint };
+    const before = { ...kms.calls };
+    const ok = parseJson<{ ok: boolean; checks: Check[] }>(expectStatus(await dvAsync(vault, 'doctor', ['--json', '--kms-key', 'alias/probe'], { env }), 0));
+    expect(ok.checks.filter((c) => c.permission.startsWith('kms:')).map((c) => [c.permission, c.ok])).toEqual([
+      ['kms:DescribeKey', true],
+      ['kms:GenerateDataKey', true],
+      ['kms:Encrypt', true],
+      ['kms:Decrypt', true],
+    ]);
+    // Really asked of KMS, not assumed.
+    expect((kms.calls.Decrypt ?? 0) - (before.Decrypt ?? 0)).toBe(1);
+    kms.deny('kms:Encrypt');
+    const denied = await dvAsync(vault, 'doctor', ['--kms-key', 'alias/probe'], { env });
+    kms.allowAll();
+    expect(denied.status, show(denied)).toBe(1);
+    expect(denied.stdout).toMatch(/kms:Encrypt\s+MISSING/);
+    expect(denied.stdout).toContain('missing or failing: kms:Encrypt');
+    expect(listObjects(vault, '')).toEqual([]);
+  });
+
+  it('vaults.test with kmsKey (the vault form\'s "Test connection") reports the key\'s rights next to the location\'s', async () => {
+    kms.createKey('form');
+    const saved = { ...process.env };
+    Object.assign(process.env, creds, { AWS_ENDPOINT_URL_KMS: kms.endpoint });
+    const home = makeTempDir('dv-kmshome-');
+    const svc = await DeskVaultService.start({ home, kind: 'test', keyStore: new FileKeyStore(home), noDefaultVault: true });
+    try {
+      const location = newVaultDir();
+      const good = await svc.api['vaults.test']({ location, kmsKey: 'alias/form' });
+      expect(good).toMatchObject({ ok: true, vaultExists: false, problem: null });
+      expect(good.checks.map((c) => c.permission)).toEqual(['write', 'read', 'delete', 'kms:DescribeKey', 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt']);
+      kms.deny('kms:GenerateDataKey');
+      const bad = await svc.api['vaults.test']({ location, kmsKey: 'alias/form' });
+      expect(bad).toMatchObject({ ok: false, problem: 'missing: kms:GenerateDataKey' });
+      // Decrypt is still tried, on what Encrypt returned.
+      expect(bad.checks.find((c) => c.permission === 'kms:Decrypt')).toMatchObject({ ok: true });
+      kms.allowAll();
+      const noKey = await svc.api['vaults.test']({ location, kmsKey: 'alias/none' });
+      expect(noKey.checks.find((c) => c.permission === 'kms:DescribeKey')?.message).toBe('the KMS key alias/none does not exist in this account and region');
+    } finally {
+      kms.allowAll();
+      await svc.stop();
+      process.env = saved;
+    }
   });
 });

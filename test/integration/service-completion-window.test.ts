@@ -105,6 +105,7 @@ describe('completion window', () => {
     expect(exitCodeOfJob(job)).toBe(3);
     const [point] = await svc.api['points.list']({ vault: 'local' });
     expect(point).toMatchObject({ id: job.recoveryPointId, status: 'PARTIAL', files: 1 });
+    expect(point.partialReason).toBe(`the plan's completion window closed before ${path.join(src, NAMES[1])}: it and what follows it are not in this point, and the next backup takes them`);
     const listed = await svc.api['points.browse']({ vault: 'local', point: point.id, path: src });
     expect(listed.entries.map((e) => [e.name, e.size])).toEqual([[NAMES[0], fs.statSync(path.join(src, NAMES[0])).size]]);
     const manifest = (await (await svc.registry.open('local')).points()).find((p) => p.id === point.id)!;
@@ -183,7 +184,7 @@ describe('completion window of a scheduled run (the protection loop on the fake 
     const second = await settled(2);
     expect(second).toMatchObject({ trigger: 'schedule', state: 'COMPLETED', statusMessage: null });
     const complete = (await svc.api['points.list']({ vault: 'local' }))[0];
-    expect(complete).toMatchObject({ id: second.recoveryPointId, status: 'COMPLETED', files: NAMES.length });
+    expect(complete).toMatchObject({ id: second.recoveryPointId, status: 'COMPLETED', partialReason: null, files: NAMES.length });
     expect((await svc.api['status.get']({})).folders[0].state).toBe('PROTECTED');
   });
 });

@@ -160,23 +160,58 @@ export function mapKmsError(err: unknown, keyId: string, action: string): unknow
   }
 }
 
+type Probe = { permission: string; ok: boolean; message?: string };
+
+/** Runs one right's probe; a denial is "missing", any other failure its sentence. */
+async function attemptRight(out: Probe[], keyId: string, permission: string, fn: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await fn();
+    out.push({ permission, ok: true });
+    return true;
+  } catch (err) {
+    const mapped = mapKmsError(err, keyId, permission) as DeskVaultError;
+    out.push({ permission, ok: false, message: mapped.code === 'ACCESS_DENIED' && mapped.data.permission ? 'missing' : mapped.message });
+    return false;
+  }
+}
+
 /** Tries each KMS right the slot's key needs; reports missing ones by IAM name. */
-export async function probeKmsPermissions(slot: KmsSlot, vaultId: string, opts: KmsOptions = {}): Promise<{ permission: string; ok: boolean; message?: string }[]> {
+export async function probeKmsPermissions(slot: KmsSlot, vaultId: string, opts: KmsOptions = {}): Promise<Probe[]> {
   const kms = await createKmsClient(opts);
   const { DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand } = await sdk();
-  const out: { permission: string; ok: boolean; message?: string }[] = [];
-  const attempt = async (permission: string, fn: () => Promise<unknown>): Promise<void> => {
-    try {
-      await fn();
-      out.push({ permission, ok: true });
-    } catch (err) {
-      const mapped = mapKmsError(err, slot.keyId, permission) as DeskVaultError;
-      out.push({ permission, ok: false, message: mapped.code === 'ACCESS_DENIED' && mapped.data.permission ? 'missing' : mapped.message });
-    }
-  };
-  await attempt('kms:DescribeKey', () => kms.send(new DescribeKeyCommand({ KeyId: slot.keyArn })));
-  await attempt('kms:GenerateDataKey', () => kms.send(new GenerateDataKeyCommand({ KeyId: slot.keyArn, KeySpec: 'AES_256', EncryptionContext: encryptionContext(vaultId) })));
-  await attempt('kms:Encrypt', () => kms.send(new EncryptCommand({ KeyId: slot.keyArn, Plaintext: randomBytes(32), EncryptionContext: encryptionContext(vaultId) })));
-  await attempt('kms:Decrypt', () => openKmsSlot(slot, vaultId, opts));
+  const out: Probe[] = [];
+  await attemptRight(out, slot.keyId, 'kms:DescribeKey', () => kms.send(new DescribeKeyCommand({ KeyId: slot.keyArn })));
+  await attemptRight(out, slot.keyId, 'kms:GenerateDataKey', () => kms.send(new GenerateDataKeyCommand({ KeyId: slot.keyArn, KeySpec: 'AES_256', EncryptionContext: encryptionContext(vaultId) })));
+  await attemptRight(out, slot.keyId, 'kms:Encrypt', () => kms.send(new EncryptCommand({ KeyId: slot.keyArn, Plaintext: randomBytes(32), EncryptionContext: encryptionContext(vaultId) })));
+  await attemptRight(out, slot.keyId, 'kms:Decrypt', () => openKmsSlot(slot, vaultId, opts));
+  return out;
+}
+
+/**
+ * Before a vault or slot exists: tries each right a new KMS slot under `keyId` will need, with a
+ * throwaway vault id in the encryption context (nothing is written anywhere). Decrypt is tried on
+ * the data key GenerateDataKey (else Encrypt) just returned, as opening the vault will.
+ */
+export async function probeKmsKey(keyId: string, opts: KmsOptions = {}): Promise<Probe[]> {
+  const kms = await createKmsClient(opts);
+  const { DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand } = await sdk();
+  const context = encryptionContext(`probe-${randomBytes(8).toString('hex')}`);
+  const out: Probe[] = [];
+  let keyArn = keyId;
+  let blob: Uint8Array | undefined;
+  await attemptRight(out, keyId, 'kms:DescribeKey', async () => {
+    const d = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
+    keyArn = d.KeyMetadata?.Arn ?? keyId;
+    if (d.KeyMetadata?.Enabled === false) throw new DeskVaultError('ACCESS_DENIED', `the KMS key ${keyId} is disabled; enable it or choose another key`, { keyId, permission: null });
+  });
+  await attemptRight(out, keyId, 'kms:GenerateDataKey', async () => {
+    blob = (await kms.send(new GenerateDataKeyCommand({ KeyId: keyArn, KeySpec: 'AES_256', EncryptionContext: context }))).CiphertextBlob;
+  });
+  await attemptRight(out, keyId, 'kms:Encrypt', async () => {
+    const enc = await kms.send(new EncryptCommand({ KeyId: keyArn, Plaintext: randomBytes(32), EncryptionContext: context }));
+    blob ??= enc.CiphertextBlob;
+  });
+  if (blob) await attemptRight(out, keyId, 'kms:Decrypt', () => kms.send(new DecryptCommand({ CiphertextBlob: blob, KeyId: keyArn, EncryptionContext: context })));
+  else out.push({ permission: 'kms:Decrypt', ok: false, message: 'not tested: KMS gave no data key to decrypt (see the rights above)' });
   return out;
 }

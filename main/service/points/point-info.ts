@@ -5,7 +5,7 @@
  * a cold storage class (S3): a folder has none, so no point in it ever goes cold.
  */
 import type { LegalHold, Plan, RecoveryPointInfo } from '../../core/model.js';
-import { planTag } from '../backups/backup-job.js';
+import { COMPLETION_WINDOW, planTag } from '../backups/backup-job.js';
 import { computeLifecycle, matchesHold, type GfsPolicy, type LegalHold as LifecycleHold, type LifecycleRule } from '../lifecycle/index.js';
 import type { RecoveryPoint } from '../vault-service.js';
 
@@ -34,11 +34,6 @@ export function toLifecycleHold(h: LegalHold): LifecycleHold {
   return { id: h.id, title: h.title, description: h.description, createdAt: h.createdAt, releasedAt: h.releasedAt, selection: { planNames: h.planNames, vaultNames: h.vaultNames, from: h.from, to: h.to } };
 }
 
-/**
- * `coldStorageSupported`: whether the vault has a cold storage class (its store's
- * `properties.coldStorageClass`); callers that know the vault pass it — without it, the cold date
- * is shown as the rule gives it.
- */
 /** `coldStorageSupported`: whether the vault's store has a cold class (no cold date is shown otherwise). */
 export function toPointInfo(p: RecoveryPoint, vaultName: string, plans: Plan[], holds: LegalHold[], opts: { coldStorageSupported: boolean }): RecoveryPointInfo {
   const planName = planNameOf(p, plans);
@@ -48,6 +43,7 @@ export function toPointInfo(p: RecoveryPoint, vaultName: string, plans: Plan[], 
     vaultName,
     time: p.time,
     status: p.status,
+    partialReason: partialReason(p),
     paths: p.paths,
     tags: p.tags,
     planName,
@@ -60,4 +56,27 @@ export function toPointInfo(p: RecoveryPoint, vaultName: string, plans: Plan[], 
     deleteAt: dates.deleteAt ?? null,
     heldBy: holds.filter((h) => matchesHold({ time: p.time, vaultName, planName: planName ?? undefined }, toLifecycleHold(h))).map((h) => h.title),
   };
+}
+
+const STOPS: Record<string, string> = {
+  [COMPLETION_WINDOW]: "the plan's completion window closed",
+};
+
+/**
+ * Why a point is PARTIAL, for a person: the backup stopped before the end (the manifest's
+ * `incomplete`: what stopped it and the first path left out), and/or files could not be read.
+ */
+export function partialReason(p: Pick<RecoveryPoint, 'status' | 'incomplete' | 'errors'>): string | null {
+  if (p.status !== 'PARTIAL') return null;
+  const parts: string[] = [];
+  if (p.incomplete) {
+    const why = STOPS[p.incomplete.reason] ?? 'the backup was stopped';
+    parts.push(`${why} before ${p.incomplete.stoppedAt}: it and what follows it are not in this point, and the next backup takes them`);
+  }
+  if (p.errors.length > 0) {
+    const first = p.errors[0];
+    const n = p.errors.length;
+    parts.push(`${n} ${n === 1 ? 'item' : 'items'} could not be read (first: ${first.path}: ${first.message})`);
+  }
+  return parts.length > 0 ? parts.join('; ') : 'the backup did not finish every item';
 }

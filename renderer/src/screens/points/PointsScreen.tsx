@@ -101,8 +101,12 @@ function PointHeader({ point }: { point: RecoveryPointInfo }) {
       <h2>
         Point <code>{shortId(point.id)}</code> of {formatTime(point.time)}
       </h2>
+      {point.partialReason && (
+        <p className="note note-warn" role="note">
+          <strong>Partial point:</strong> {point.partialReason}.
+        </p>
+      )}
       <p className="muted small">
-        {point.status === 'PARTIAL' ? `Partial: ${point.errors} file(s) could not be read · ` : ''}
         {point.planName ? `plan ${point.planName} · ` : ''}
         {formatCount(point.files)} files, {formatBytes(point.bytes)} ({formatBytes(point.storedBytes)} newly stored) · {point.paths.join(', ')}
         {point.heldBy.length > 0 && ' · under legal hold'}

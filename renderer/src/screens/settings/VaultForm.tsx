@@ -1,7 +1,7 @@
 /**
  * Add a vault: a local folder or an S3 location, opened by a key DeskVault keeps (with a recovery
  * code), your passphrase, or (S3) an AWS KMS key. "Test connection" runs `vaults.test`, which
- * checks every right the vault needs and names each missing one, and says whether a vault is
+ * checks every right the vault needs (the chosen KMS key's too) and names each missing one, and says whether a vault is
  * already there — then its passphrase or recovery code is asked for, to connect it (nothing is
  * overwritten). "Add" runs `vaults.add` and hands back the recovery code of a new app-managed vault
  * (shown once).
@@ -33,8 +33,10 @@ export function VaultForm({ onAdded, onCancel }: { onAdded: (r: AddedVault) => v
   const [tested, setTested] = useState<ApiResult<'vaults.test'> | null>(null);
   const location = kind === 'local' ? folder.trim() : s3.trim();
 
-  const test = useAction(async () => setTested(await client.call('vaults.test', { location })));
   const keyProvider: KeyChoice = kind === 'local' && keyChoice === 'kms' ? 'app' : keyChoice;
+  // With a KMS key chosen, the test also tries the key's rights (nothing is created).
+  const testedKey = keyProvider === 'kms' && kmsKey.trim() ? kmsKey.trim() : undefined;
+  const test = useAction(async () => setTested(await client.call('vaults.test', { location, ...(testedKey ? { kmsKey: testedKey } : {}) })));
   const add = useAction(async () => {
     const r = await client.call('vaults.add', {
       name: name.trim(),
@@ -100,7 +102,7 @@ export function VaultForm({ onAdded, onCancel }: { onAdded: (r: AddedVault) => v
           ...(kind === 's3' ? [{ id: 'kms' as const, label: 'An AWS KMS key', description: 'whoever may use the key can open the vault' }] : []),
         ]}
       />
-      {keyProvider === 'kms' && <TextInput label="KMS key" value={kmsKey} onChange={setKmsKey} isRequired placeholder="alias/backups or a key ARN" description="Needs kms:GenerateDataKey, kms:Decrypt and kms:DescribeKey on the key (and kms:Encrypt to add or rotate key slots later)." />}
+      {keyProvider === 'kms' && <TextInput label="KMS key" value={kmsKey} onChange={(v) => { setKmsKey(v); setTested(null); }} isRequired placeholder="alias/backups or a key ARN" description="Needs kms:GenerateDataKey, kms:Decrypt and kms:DescribeKey on the key (and kms:Encrypt to add or rotate key slots later)." />}
       {kind === 's3' && !existing && (
         <>
           <SelectInput<LockChoice>
@@ -154,14 +156,23 @@ export function VaultForm({ onAdded, onCancel }: { onAdded: (r: AddedVault) => v
 }
 
 function TestResult({ result }: { result: ApiResult<'vaults.test'> }) {
+  const failing = result.checks.filter((c) => !c.ok);
+  const onlyKms = failing.length > 0 && failing.every((c) => c.permission.startsWith('kms:'));
+  const verdict = result.ok
+    ? result.vaultExists
+      ? 'Connected: an existing vault is there.'
+      : 'Connected: every right a new vault needs is granted.'
+    : onlyKms
+      ? 'The location is fine, but the KMS key cannot be used as the vault needs.'
+      : 'The location cannot be used.';
   return (
     <div className={`note ${result.ok ? 'note-ok' : 'note-error'}`} role="status">
-      <strong>{result.ok ? (result.vaultExists ? 'Connected: an existing vault is there.' : 'Connected: every right a new vault needs is granted.') : 'The location cannot be used.'}</strong>
+      <strong>{verdict}</strong>
       {result.problem && <div>{result.problem}</div>}
       {result.checks.length > 0 && (
         <ul className="plain-list checks">
           {result.checks.map((c) => (
-            <li key={c.permission} className={c.ok ? 'check-ok' : 'check-bad'}>
+            <li key={`${c.permission} ${c.feature}`} className={c.ok ? 'check-ok' : 'check-bad'}>
               <span aria-hidden="true">{c.ok ? '✔' : '✖'}</span> <code>{c.permission}</code> — {c.feature}
               {c.message && <span className="muted"> ({c.message})</span>}
             </li>
