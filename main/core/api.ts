@@ -231,7 +231,8 @@ export interface ApiResults {
   'points.versions': { versions: FileVersion[] };
   'points.diff': PointDiff;
   'points.preview': FilePreview;
-  'vaults.test': { location: string; ok: boolean; vaultExists: boolean; checks: { permission: string; ok: boolean; feature: string; message?: string }[]; problem: string | null };
+  /** `locationOk`: the location itself (not counting a KMS key's rights) can hold the vault. */
+  'vaults.test': { location: string; ok: boolean; locationOk: boolean; vaultExists: boolean; checks: { permission: string; ok: boolean; feature: string; message?: string }[]; problem: string | null };
   'fs.listFolders': { path: string; parent: string | null; folders: { name: string; path: string }[]; roots: string[] };
   'plans.preview': { included: { files: number; bytes: number }; excluded: { files: number; bytes: number; examples: { path: string; pattern: string }[] }; complete: boolean };
   'catalog.rebuild': Job;

@@ -20,8 +20,15 @@ export interface DoctorReport {
   policy?: object;
 }
 
+const featureOf = (p: string): string => PERMISSIONS.find((x) => x.permission === p)?.feature ?? '';
+
+/** The rights a new vault or key slot needs on `kmsKey`, each tried (nothing is created). */
+export async function kmsKeyChecks(kmsKey: string): Promise<DoctorReport['checks']> {
+  return (await probeKmsKey(kmsKey)).map((r) => ({ ...r, feature: `${featureOf(r.permission)} (${kmsKey})` }));
+}
+
 export async function doctor(location: string, opts: { kmsKey?: string } = {}): Promise<DoctorReport> {
-  const feature = (p: string): string => PERMISSIONS.find((x) => x.permission === p)?.feature ?? '';
+  const feature = featureOf;
   const checks: DoctorReport['checks'] = [];
   let vault: DoctorReport['vault'] = null;
   let policy: object | undefined;
@@ -68,9 +75,7 @@ export async function doctor(location: string, opts: { kmsKey?: string } = {}): 
     await step('delete', 'prune and release leases', () => store.delete(probe));
   }
   const proposed = opts.kmsKey;
-  if (proposed && !slots.some((s) => s.keyId === proposed || s.keyArn === proposed)) {
-    for (const r of await probeKmsKey(proposed)) checks.push({ ...r, feature: `${feature(r.permission)} (${proposed})` });
-  }
+  if (proposed && !slots.some((s) => s.keyId === proposed || s.keyArn === proposed)) checks.push(...(await kmsKeyChecks(proposed)));
   return { location, vault, checks, ok: checks.every((c) => c.ok), ...(policy ? { policy } : {}) };
 }
 

@@ -11,7 +11,7 @@ import { runBackupJob } from './backups/backup-job.js';
 import { CatalogAccess } from './catalog-access.js';
 import { runCatalogRebuildJob } from './catalog-job.js';
 import { mirrorAudit, verifyAuditMirror } from './audit-mirror.js';
-import { doctor } from './doctor.js';
+import { doctor, kmsKeyChecks } from './doctor.js';
 import { listFolders } from './fs-folders.js';
 import { previewPlan } from './plans/plan-preview.js';
 import { Protection } from './protection.js';
@@ -199,10 +199,12 @@ export function createHandlers(svc: DeskVaultService): Handlers {
       try {
         const r = await doctor(location, { kmsKey });
         const missing = r.checks.filter((c) => !c.ok);
-        return { location, ok: r.ok, vaultExists: r.vault !== null, checks: r.checks, problem: missing.length ? `missing: ${missing.map((c) => c.permission).join(', ')}` : null };
+        const locationOk = r.checks.every((c) => c.ok || c.permission.startsWith('kms:'));
+        return { location, ok: r.ok, locationOk, vaultExists: r.vault !== null, checks: r.checks, problem: missing.length ? `missing: ${missing.map((c) => c.permission).join(', ')}` : null };
       } catch (err) {
         if (!(err instanceof DeskVaultError)) throw err;
-        return { location, ok: false, vaultExists: false, checks: [], problem: err.message };
+        // The location failed as a whole; the KMS key chosen with it is still worth testing.
+        return { location, ok: false, locationOk: false, vaultExists: false, checks: kmsKey ? await kmsKeyChecks(kmsKey) : [], problem: err.message };
       }
     },
     'fs.listFolders': ({ path }) => listFolders(path),

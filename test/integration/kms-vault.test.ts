@@ -171,16 +171,27 @@ describe('testing a KMS key before a vault uses it', () => {
     try {
       const location = newVaultDir();
       const good = await svc.api['vaults.test']({ location, kmsKey: 'alias/form' });
-      expect(good).toMatchObject({ ok: true, vaultExists: false, problem: null });
+      expect(good).toMatchObject({ ok: true, locationOk: true, vaultExists: false, problem: null });
       expect(good.checks.map((c) => c.permission)).toEqual(['write', 'read', 'delete', 'kms:DescribeKey', 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt']);
       kms.deny('kms:GenerateDataKey');
       const bad = await svc.api['vaults.test']({ location, kmsKey: 'alias/form' });
-      expect(bad).toMatchObject({ ok: false, problem: 'missing: kms:GenerateDataKey' });
+      expect(bad).toMatchObject({ ok: false, locationOk: true, problem: 'missing: kms:GenerateDataKey' });
       // Decrypt is still tried, on what Encrypt returned.
       expect(bad.checks.find((c) => c.permission === 'kms:Decrypt')).toMatchObject({ ok: true });
       kms.allowAll();
       const noKey = await svc.api['vaults.test']({ location, kmsKey: 'alias/none' });
       expect(noKey.checks.find((c) => c.permission === 'kms:DescribeKey')?.message).toBe('the KMS key alias/none does not exist in this account and region');
+      // An unreachable location fails as a whole, and the key is still tested next to it.
+      kms.deny('kms:Encrypt');
+      const unreachable = await svc.api['vaults.test']({ location: 's3://bucket/p?endpoint=http://127.0.0.1:1&path-style=true', kmsKey: 'alias/form' });
+      expect(unreachable).toMatchObject({ ok: false, locationOk: false, vaultExists: false });
+      expect(unreachable.problem).toMatch(/^cannot reach s3:\/\/bucket\/p \(ECONNREFUSED\)/);
+      expect(unreachable.checks.map((c) => [c.permission, c.ok])).toEqual([
+        ['kms:DescribeKey', true],
+        ['kms:GenerateDataKey', true],
+        ['kms:Encrypt', false],
+        ['kms:Decrypt', true],
+      ]);
     } finally {
       kms.allowAll();
       await svc.stop();

@@ -156,13 +156,11 @@ export function VaultForm({ onAdded, onCancel }: { onAdded: (r: AddedVault) => v
 }
 
 function TestResult({ result }: { result: ApiResult<'vaults.test'> }) {
-  const failing = result.checks.filter((c) => !c.ok);
-  const onlyKms = failing.length > 0 && failing.every((c) => c.permission.startsWith('kms:'));
   const verdict = result.ok
     ? result.vaultExists
       ? 'Connected: an existing vault is there.'
       : 'Connected: every right a new vault needs is granted.'
-    : onlyKms
+    : result.locationOk
       ? 'The location is fine, but the KMS key cannot be used as the vault needs.'
       : 'The location cannot be used.';
   return (
