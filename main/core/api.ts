@@ -67,6 +67,20 @@ export const RestoreInput = z
   .strict()
   .refine((r) => r.mode !== 'into' || r.target, { message: 'restoring into a folder needs target', path: ['target'] });
 
+/** A key slot as `keys.remove` takes it: its id, or a unique prefix of it (as `keys.list` shows). */
+const KeySlotRef = z.string().regex(/^[0-9a-f]{4,64}$/, 'a key slot id (or a unique prefix of it, at least 4 characters)');
+
+/** A new key slot: a (recovery) passphrase, or an AWS KMS key — exactly one. */
+export const KeyAddInput = z
+  .object({
+    vault: VaultName,
+    /** Non-empty, as a vault's passphrase everywhere else (`vaults.add`, `deskvault key add`). */
+    passphrase: z.string().min(1).max(1024).optional(),
+    kmsKey: KmsKeyRef.optional(),
+  })
+  .strict()
+  .refine((k) => (k.passphrase === undefined) !== (k.kmsKey === undefined), { message: 'give exactly one of passphrase or kmsKey' });
+
 /** The most a preview reads of a file (`points.preview` maxBytes): enough for a page of text or a photo's thumbnail-sized start. */
 export const PREVIEW_MAX_BYTES = 1024 * 1024;
 
@@ -81,6 +95,9 @@ export const API_METHODS = {
   'vaults.recoveryKit': method(z.object({ name: VaultName }).strict(), true, 'the recovery code of an app-managed vault not yet shown (given out once)'),
   'vaults.setNotifications': method(z.object({ name: VaultName, notifications: NotificationSettings }).strict(), true, 'where a vault\'s events go: an SNS topic, a webhook, desktop'),
   'vaults.remove': method(z.object({ name: VaultName }).strict(), true, 'forget a vault registration (the vault itself is untouched)'),
+  'keys.list': method(z.object({ vault: VaultName }).strict(), false, 'the key slots that open a vault (passphrases and recovery code, the app-managed key, AWS KMS keys), marking the one this service opens it with'),
+  'keys.add': method(KeyAddInput, true, 'add a key slot to a vault: a recovery passphrase, or an AWS KMS key (a KMS rotation: add the new key, then remove the old slot); no data is rewritten'),
+  'keys.remove': method(z.object({ vault: VaultName, id: KeySlotRef }).strict(), true, 'remove a key slot of a vault: never the last one, nor the one this service opens the vault with'),
   'plans.list': method(Empty, false, 'backup plans'),
   'plans.get': method(z.object({ name: PlanName }).strict(), false, 'one plan'),
   'plans.create': method(PlanInput, true, 'create a plan'),
@@ -180,6 +197,26 @@ export interface FilePreview {
   base64: string | null;
 }
 
+/**
+ * One key slot of a vault (`keys.list`, `keys.add`). Any slot opens the vault; adding or removing
+ * one never rewrites data. `current`: the slot this service opened the vault with; `appManaged`:
+ * that slot holds the key DeskVault keeps in this computer's key store (a vault with the app key
+ * provider). A recovery code is a passphrase slot.
+ */
+export interface KeySlotView {
+  id: string;
+  kind: 'passphrase' | 'kms';
+  created: string;
+  /** Passphrase slots: the key derivation, e.g. "scrypt N=131072 r=8 p=1". */
+  kdf?: string;
+  /** KMS slots: the key as it was given when the slot was added (id, ARN or alias/NAME)… */
+  kmsKeyId?: string;
+  /** …and its ARN as KMS resolved it. */
+  kmsKeyArn?: string;
+  current: boolean;
+  appManaged: boolean;
+}
+
 export interface AuditRecordView {
   seq: number;
   time: string;
@@ -212,6 +249,10 @@ export interface ApiResults {
   'vaults.recoveryKit': { vault: string; recoveryCode: string | null; instructions: string };
   'vaults.setNotifications': VaultRecord;
   'vaults.remove': { removed: string };
+  'keys.list': KeySlotView[];
+  'keys.add': KeySlotView;
+  /** `lockedUntil`: in a vault with Object Lock, S3 keeps the removed slot's locked version (behind a delete marker) until then. */
+  'keys.remove': { removed: string; lockedUntil: string | null };
   'plans.list': Plan[];
   'plans.get': Plan;
   'plans.create': Plan;

@@ -24,11 +24,13 @@ import { runRestoreJob } from './restores/restore-job.js';
 import { describeSchedule, nextRuns, parseSchedule } from './schedule/index.js';
 import type { DeskVaultService } from './service.js';
 import { computeStatus } from './status.js';
+import { KeySlots } from './vaults/key-slots.js';
 
 export type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiResult<M>> } & { startBackground(): Promise<void>; stopBackground(): Promise<void> };
 
 export function createHandlers(svc: DeskVaultService): Handlers {
   const catalog = new CatalogAccess(svc);
+  const keySlots = new KeySlots(svc.registry);
   const protection = new Protection(
     svc,
     {
@@ -127,7 +129,7 @@ export function createHandlers(svc: DeskVaultService): Handlers {
         recoveryCode: code,
         instructions: code
           ? `Print or write down this recovery code and keep it away from this computer. With it and the vault folder (${v.location}), DESKVAULT_PASSWORD=<code> opens the vault on any machine. It is shown only once.`
-          : 'The recovery code was already shown. If it is lost, add a new passphrase slot with `deskvault key add` while this machine can still open the vault.',
+          : `The recovery code was already shown. If it is lost, add a new recovery passphrase in Settings → Vaults → Keys (or \`deskvault key add --vault ${name}\`) while this machine can still open the vault.`,
       };
     },
     'vaults.remove': async ({ name }) => {
@@ -136,6 +138,9 @@ export function createHandlers(svc: DeskVaultService): Handlers {
       await svc.registry.remove(name);
       return { removed: name };
     },
+    'keys.list': ({ vault }) => keySlots.list(vault),
+    'keys.add': (input) => keySlots.add(input),
+    'keys.remove': ({ vault, id }) => keySlots.remove(vault, id),
     'plans.list': () => svc.plans.list(),
     'plans.get': ({ name }) => svc.plans.get(name),
     'plans.create': async (input) => {

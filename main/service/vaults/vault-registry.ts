@@ -86,7 +86,7 @@ export class VaultRegistry {
         await session.addKey(recoveryCode);
       } else {
         session = await initVault(input.location, { passphrase: input.passphrase, kmsKey: input.kmsKey }, { objectLock: engineLock(input.lock) });
-        if (input.keyProvider === 'kms' && !input.passphrase) warnings.push('No recovery passphrase: if access to the KMS key is lost, so is the data. Add one with `deskvault key add`.');
+        if (input.keyProvider === 'kms' && !input.passphrase) warnings.push(`No recovery passphrase: if access to the KMS key is lost, so is the data. Add one in Settings → Vaults → Keys, or with \`deskvault key add --vault ${input.name}\`.`);
       }
     }
     if (appKey) await this.keyStore.set(accountFor.appKey(session.id), appKey);
@@ -137,6 +137,15 @@ export class VaultRegistry {
       s.catch(() => this.sessions.delete(name));
     }
     return s;
+  }
+
+  /**
+   * Forgets the cached session of a vault, so the next open() opens it afresh: after the key slot
+   * it was opened with was rotated out (sessions already handed out keep working: the keys are in
+   * memory).
+   */
+  closeSession(name: string): void {
+    this.sessions.delete(name);
   }
 
   /** Opens a registered vault afresh (not cached), e.g. with bandwidth limits for one command. */

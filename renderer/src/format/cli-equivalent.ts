@@ -1,7 +1,8 @@
 /**
  * The `deskvault …` command line that does what the person is doing in the UI (KopiaUI's "CLI
- * equivalent"): a plan, a backup now, a restore, a report. Arguments are quoted for a POSIX shell
- * when they need it. The flags are those of main/cli (plan create, run, restore, report jobs, restore-test run).
+ * equivalent"): a plan, a backup now, a restore, a report, a vault's key slots. Arguments are quoted
+ * for a POSIX shell when they need it. The flags are those of main/cli (plan create, run, restore,
+ * report jobs, restore-test run, key list|add|remove).
  */
 import type { ApiInput } from '../../../main/core/api.js';
 
@@ -67,4 +68,21 @@ export function reportCommand(input: ApiInput<'reports.jobs'>): string {
 
 export function restoreTestCommand(input: ApiInput<'restoreTests.run'>): string {
   return line(['restore-test', 'run', '--vault', shellQuote(input.vault), input.pick === 'random' && '--random', input.sampleFiles !== undefined && input.sampleFiles !== 20 && `--files ${input.sampleFiles}`]);
+}
+
+/** `deskvault key list` of a registered vault. */
+export function keyListCommand(vault: string): string {
+  return line(['key', 'list', '--vault', shellQuote(vault)]);
+}
+
+/**
+ * `deskvault key add`: a KMS slot with `kmsKey`, else a passphrase slot. The passphrase is never
+ * put on the command line: the command asks for it twice (or reads DESKVAULT_NEW_PASSWORD).
+ */
+export function keyAddCommand(vault: string, kmsKey?: string): string {
+  return line(['key', 'add', '--vault', shellQuote(vault), kmsKey ? `--kms-key ${shellQuote(kmsKey)}` : null]);
+}
+
+export function keyRemoveCommand(vault: string, slotId: string): string {
+  return line(['key', 'remove', '--vault', shellQuote(vault), shellQuote(slotId)]);
 }

@@ -1,5 +1,5 @@
 /**
- * Settings: vaults (list, add with Object Lock or a KMS key, notifications, verify, recovery kit),
+ * Settings: vaults (list, add with Object Lock or a KMS key, notifications, verify, recovery kit, key slots),
  * restore tests, legal holds, the audit trail. A short list of the sections at the top moves focus
  * to one (the URL hash is the router's, so the links are buttons, not #fragments).
  */

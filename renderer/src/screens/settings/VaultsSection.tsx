@@ -1,6 +1,7 @@
 /**
  * Registered vaults: where, which key, notifications; add one; verify one (a CHECK job reading a
- * tenth of the data, as `deskvault check --read-data-subset 10%`); forget one (the vault stays).
+ * tenth of the data, as `deskvault check --read-data-subset 10%`); its key slots (VaultKeys.tsx);
+ * forget one (the vault stays).
  */
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
@@ -13,6 +14,7 @@ import { formatTime } from '../../format/format.js';
 import { NotificationsForm } from './NotificationsForm.js';
 import { RecoveryKit } from './RecoveryKit.js';
 import { VaultForm, type AddedVault } from './VaultForm.js';
+import { VaultKeys } from './VaultKeys.js';
 
 const KEY_TEXT = { app: 'app-managed key (recovery code)', passphrase: 'your passphrase', kms: 'AWS KMS key' } as const;
 
@@ -63,6 +65,7 @@ export function VaultsSection() {
 function VaultItem({ vault, onChanged }: { vault: VaultRecord; onChanged: () => void }) {
   const client = useClient();
   const [editing, setEditing] = useState(false);
+  const [keys, setKeys] = useState(false);
   const remove = useAction(async () => {
     await client.call('vaults.remove', { name: vault.name });
     onChanged();
@@ -80,14 +83,13 @@ function VaultItem({ vault, onChanged }: { vault: VaultRecord; onChanged: () => 
             {vault.lock ? ` · Object Lock ${vault.lock.mode} ${vault.lock.days} days` : ''} · notifications:{' '}
             {[n?.desktop !== false && 'desktop', n?.webhookUrl && 'webhook', n?.snsTopicArn && 'SNS'].filter(Boolean).join(', ') || 'none'}
           </div>
-          <div className="muted small">
-            More keys (a second passphrase, a KMS key), listed or added from the command line: <code>deskvault key list --vault {vault.name}</code>,{' '}
-            <code>deskvault key add --vault {vault.name}</code>
-          </div>
         </div>
         <div className="toolbar">
           <Button className="button button-small" onPress={() => setEditing(!editing)} aria-expanded={editing}>
             Notifications…
+          </Button>
+          <Button className="button button-small" onPress={() => setKeys(!keys)} aria-expanded={keys} aria-label={`Keys of vault ${vault.name}`}>
+            Keys…
           </Button>
           <Button className="button button-small" onPress={() => void verify.run()} isDisabled={verify.pending} aria-label={`Verify vault ${vault.name}`}>
             Verify
@@ -115,6 +117,7 @@ function VaultItem({ vault, onChanged }: { vault: VaultRecord; onChanged: () => 
           }}
         />
       )}
+      {keys && <VaultKeys vault={vault} />}
     </li>
   );
 }
