@@ -40,6 +40,9 @@ export function notificationView(n: HostNotification, job: KnownJob | undefined)
   if (e.type === 'PROTECTION_STALE') {
     return { title: `Backups are overdue — ${where}`, body: e.message, urgent: true, target: e.plan ? { name: 'plan', plan: e.plan } : { name: 'dashboard' } };
   }
+  if (e.type === 'LAST_COPY_EXPIRING') {
+    return { title: `Deleted files are about to leave the backup — ${where}`, body: e.message, urgent: true, target: { name: 'dashboard' } };
+  }
   if (e.type === 'PROTECTION_RESTORED') {
     return { title: `Protected again — ${where}`, body: e.message, urgent: false, target: { name: 'dashboard' } };
   }

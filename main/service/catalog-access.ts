@@ -11,6 +11,7 @@ import type { ApiParsedInput, ApiResults, BrowseEntry } from '../core/api.js';
 import { DeskVaultError } from '../core/errors.js';
 import { coldStorageClassOf } from '../engine/index.js';
 import { Catalog, type SyncProgress, type SyncResult } from './catalog/catalog.js';
+import type { PointFileRow } from './catalog/point-files.js';
 import { toPointInfo } from './points/point-info.js';
 import type { DeskVaultService } from './service.js';
 
@@ -59,6 +60,18 @@ export class CatalogAccess {
     const c = this.open.get(vaultName);
     if (!c) return; // not opened yet: the first query syncs it
     await (await c).sync(await this.svc.registry.open(vaultName));
+  }
+
+  /**
+   * A point's files (path, content id, size) from the vault's catalog, brought up to date with the
+   * vault first; a point the catalog lacks (its trees could not be read) yields nothing.
+   */
+  async fileLister(vaultName: string): Promise<(pointId: string) => Iterable<PointFileRow>> {
+    const opened = this.open.has(vaultName);
+    const catalog = await this.catalog(vaultName);
+    if (opened) await catalog.sync(await this.svc.registry.open(vaultName));
+    const known = new Set(catalog.listPoints().map((p) => p.id));
+    return (pointId) => (known.has(pointId) ? catalog.files(pointId) : []);
   }
 
   private async resolve(catalog: Catalog, ref: string): Promise<string> {

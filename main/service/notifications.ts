@@ -8,6 +8,7 @@
  */
 import type { Job, VaultRecord } from '../core/model.js';
 import { DesktopSink, Notifier, SnsSink, StaleProtectionTracker, WebhookSink, type ServiceEvent, type ShowDesktopNotification } from './notify/index.js';
+import type { LastCopies } from './lifecycle/index.js';
 import type { DeskVaultService } from './service.js';
 import { freshnessMs } from './status.js';
 
@@ -70,6 +71,12 @@ export class ServiceNotifications {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.notifier.flush();
+  }
+
+  /** Files deleted from the computer whose last copy expires soon (last-copy-warnings.ts; once per set). */
+  lastCopyExpiring(vault: string, message: string, found: LastCopies): void {
+    const plan = found.planNames.length === 1 ? found.planNames[0] : undefined;
+    void this.notifier.notify({ type: 'LAST_COPY_EXPIRING', state: 'EXPIRING', time: this.svc.now().toISOString(), vault, ...(plan && { plan }), message, files: found.count, bytes: found.bytes, examples: found.examples, lostAt: found.earliestLostAt });
   }
 
   /** Called with every job change; announces transitions once each. */

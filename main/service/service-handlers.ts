@@ -17,6 +17,7 @@ import { previewPlan } from './plans/plan-preview.js';
 import { Protection } from './protection.js';
 import { toPointInfo } from './points/point-info.js';
 import { previewFile } from './points/point-preview.js';
+import { decideLifecycle, lastCopiesOf, LOOK_AHEAD_DAYS, LastCopyWarnings, presentOrUnreachable } from './last-copy-warnings.js';
 import { runLifecycleJob } from './lifecycle-job.js';
 import { complianceReport, jobsReport } from './reports.js';
 import { listRestoreTests, runRestoreTestJob } from './restore-test-job.js';
@@ -41,6 +42,26 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     },
     { clock: svc.clock },
   );
+  const lastCopies = new LastCopyWarnings(svc.home, (vault, message, found) => svc.notifications.lastCopyExpiring(vault, message, found));
+
+  /**
+   * Looks LOOK_AHEAD_DAYS ahead for files deleted from the computer whose last copy expires, and
+   * stores the result for status (last-copy-warnings.ts). The catalog is walked only when some
+   * point expires within that time.
+   */
+  async function checkLastCopies(vaultName: string): Promise<void> {
+    const session = await svc.registry.open(vaultName);
+    const [points, plans, holds] = await Promise.all([session.points(), svc.plans.list(), svc.holds.active()]);
+    const now = svc.now();
+    const decisions = decideLifecycle({ points, vaultName, plans, holds, now: new Date(now.getTime() + LOOK_AHEAD_DAYS * 86_400_000) });
+    const files = decisions.some((d) => d.action === 'DELETE') ? await catalog.fileLister(vaultName) : () => [];
+    await lastCopies.record(vaultName, lastCopiesOf(decisions, files, presentOrUnreachable([...points.flatMap((p) => p.paths), ...backedUpRoots(plans)])), now);
+  }
+
+  /** After holds or plans change: the vaults with a stored warning (and `more`) are checked again. */
+  async function recheckLastCopies(more: string[] = []): Promise<void> {
+    for (const vault of new Set([...(await lastCopies.vaults()), ...more])) await checkLastCopies(vault).catch(() => undefined);
+  }
 
   /** Submits a backup job of one plan rule; resolves when it is queued (the job is PENDING). */
   async function startBackup(plan: Plan, rule: Rule, trigger: Job['trigger'], changedPaths?: string[], startDeadline?: Date): Promise<{ job: Job; done: Promise<Job> }> {
@@ -55,6 +76,7 @@ export function createHandlers(svc: DeskVaultService): Handlers {
         // point), on the service's clock: see backups/backup-job.ts.
         const outcome = await runBackupJob({ plan, rule, session, neverInclude, changedPaths, clock: svc.clock }, ctx);
         await catalog.afterBackup(rule.targetVault).catch((err) => ctx.log(`catalog not updated: ${(err as Error).message}`));
+        await checkLastCopies(rule.targetVault).catch((err) => ctx.log(`could not check for files whose last backup copy expires: ${(err as Error).message}`));
         await mirrorAudit(svc, session).catch((err) => ctx.log(`audit trail not mirrored into the vault: ${(err as Error).message}`));
         return outcome;
       },
@@ -66,7 +88,13 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     await svc.registry.get(vaultName);
     return svc.jobs.submit({ kind: 'PRUNE', vaultName, trigger }, async (ctx) => {
       const [session, plans, holds] = await Promise.all([svc.registry.open(vaultName), svc.plans.list(), svc.holds.active()]);
-      const outcome = await runLifecycleJob({ session, vaultName, plans, holds, now: svc.now(), dryRun }, ctx);
+      const files = await catalog.fileLister(vaultName).catch((err) => {
+        ctx.log(`the catalog cannot tell which files lose their last copy: ${(err as Error).message}`);
+        return undefined;
+      });
+      const now = svc.now();
+      const onLookAhead = (found: Parameters<LastCopyWarnings['record']>[1]) => lastCopies.record(vaultName, found, now);
+      const outcome = await runLifecycleJob({ session, vaultName, plans, holds, now, dryRun, files, existsNow: presentOrUnreachable(backedUpRoots(plans)), onLookAhead }, ctx);
       await catalog.afterBackup(vaultName).catch(() => undefined);
       return outcome;
     });
@@ -104,7 +132,7 @@ export function createHandlers(svc: DeskVaultService): Handlers {
   }
 
   const handlers: Handlers = {
-    'status.get': async () => computeStatus(svc, protection),
+    'status.get': async () => computeStatus(svc, protection, lastCopies),
     'vaults.list': () => svc.registry.list(),
     'vaults.add': async (input) => {
       const r = await svc.registry.add(input);
@@ -136,6 +164,7 @@ export function createHandlers(svc: DeskVaultService): Handlers {
       const users = (await svc.plans.list()).filter((p) => p.rules.some((r) => r.targetVault === name || r.copyActions.some((c) => c.targetVault === name)));
       if (users.length > 0) throw new DeskVaultError('INVALID_INPUT', `vault "${name}" is used by plan ${users.map((p) => `"${p.name}"`).join(', ')}; change or delete those first`, { vault: name });
       await svc.registry.remove(name);
+      await lastCopies.forget(name);
       return { removed: name };
     },
     'keys.list': ({ vault }) => keySlots.list(vault),
@@ -155,6 +184,7 @@ export function createHandlers(svc: DeskVaultService): Handlers {
       const plan = await svc.plans.update(input);
       await protection.reload();
       await svc.notifications.refresh();
+      await recheckLastCopies();
       return plan;
     },
     'plans.delete': async ({ name }) => {
@@ -182,11 +212,11 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     'jobs.cancel': async ({ id }) => svc.jobs.cancel(id),
     'jobs.pause': async ({ minutes }) => {
       await protection.pause(minutes === undefined ? null : new Date(svc.now().getTime() + minutes * 60_000));
-      return computeStatus(svc, protection);
+      return computeStatus(svc, protection, lastCopies);
     },
     'jobs.resume': async () => {
       await protection.resume();
-      return computeStatus(svc, protection);
+      return computeStatus(svc, protection, lastCopies);
     },
     'points.list': async ({ vault, plan }) => {
       const session = await svc.registry.open(vault);
@@ -239,8 +269,18 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     'reports.jobs': async (input) => jobsReport(svc, input),
     'reports.compliance': () => complianceReport(svc),
     'holds.list': () => svc.holds.list(),
-    'holds.create': (input) => svc.holds.create(input),
-    'holds.release': ({ id }) => svc.holds.release(id),
+    'holds.create': async (input) => {
+      const hold = await svc.holds.create(input);
+      await recheckLastCopies();
+      return hold;
+    },
+    'holds.release': async ({ id }) => {
+      const hold = await svc.holds.release(id);
+      // Released: points it kept may now expire, in its vaults (or in every vault a plan backs up to).
+      const vaults = hold.vaultNames?.length ? hold.vaultNames : (await svc.plans.list()).flatMap((p) => p.rules.map((r) => r.targetVault));
+      await recheckLastCopies(vaults);
+      return hold;
+    },
     'audit.list': async ({ limit }) => {
       const { readAuditRecords } = await import('./audit/index.js');
       const records = await readAuditRecords(svc.audit.file);
@@ -258,4 +298,9 @@ export function createHandlers(svc: DeskVaultService): Handlers {
     stopBackground: () => protection.stop(),
   };
   return handlers;
+}
+
+/** The folders plans back up: a file under one that is missing as a whole is not called deleted. */
+function backedUpRoots(plans: Plan[]): string[] {
+  return plans.flatMap((p) => p.resources.map((r) => r.path));
 }

@@ -7,6 +7,7 @@
  * backup failed; BACKING_UP while one runs; PAUSED while work is paused.
  */
 import type { FolderStatus, Job, Plan, ProtectionState, ServiceStatus } from '../core/model.js';
+import type { LastCopyWarnings } from './last-copy-warnings.js';
 import type { Protection } from './protection.js';
 import { sameDiskPlanWarnings } from './same-disk.js';
 import { nextRuns, parseSchedule } from './schedule/index.js';
@@ -27,7 +28,8 @@ export function freshnessMs(plan: Plan, now: Date): number {
   return Number.isFinite(best) ? best : CONTINUOUS_FRESHNESS_MS + GRACE_MS;
 }
 
-export async function computeStatus(svc: DeskVaultService, protection: Protection): Promise<ServiceStatus> {
+/** `lastCopies`: the stored look-ahead of lifecycle (computed after backups and lifecycle runs, never here). */
+export async function computeStatus(svc: DeskVaultService, protection: Protection, lastCopies?: Pick<LastCopyWarnings, 'warnings'>): Promise<ServiceStatus> {
   const now = svc.now();
   const plans = await svc.plans.list();
   const jobs = svc.jobs.history(); // newest first
@@ -69,6 +71,7 @@ export async function computeStatus(svc: DeskVaultService, protection: Protectio
       ...protection.warnings(),
       ...(svc.registry.keyStore.warning ? [svc.registry.keyStore.warning] : []),
       ...sameDiskPlanWarnings(plans, await svc.registry.list()),
+      ...((await lastCopies?.warnings(now)) ?? []),
     ],
   };
 }

@@ -28,6 +28,7 @@ import { fileVersions, type FileVersion } from './file-versions.js';
 import { importTree, type ImportCounters } from './import-tree.js';
 import { DirLister, type ListDirOptions, type ListDirResult } from './list-dir.js';
 import { compileQuery, type SearchQuery } from './name-query.js';
+import { pointFiles, type PointFileRow } from './point-files.js';
 import { searchTrees, type SearchResult } from './search-trees.js';
 import { applySegment, encodeSegment } from './segment-file.js';
 
@@ -194,6 +195,14 @@ export class Catalog {
   /** The distinct contents `path` had across all points, in order of first appearance. */
   versions(filePath: string): FileVersion[] {
     return fileVersions(this.table, this.manifest.points, pathComponents(filePath));
+  }
+
+  /**
+   * Every regular file of a point with its content id and size, depth first; memory only, no data
+   * read. O(entries of the point); lazy, so a caller may stop early.
+   */
+  *files(pointRef: string): Generator<PointFileRow> {
+    yield* pointFiles(this.table, this.table.treeNumber(this.point(pointRef).tree)!);
   }
 
   /** What changed from point A to point B (A is usually the older). */

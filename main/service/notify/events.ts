@@ -43,7 +43,22 @@ export type ProtectionStaleEvent = EventBase & {
 /** A stale plan made a good recovery point again. */
 export type ProtectionRestoredEvent = EventBase & { type: 'PROTECTION_RESTORED'; plan: string; state: 'PROTECTED' };
 
-export type ServiceEvent = JobStartedEvent | JobCompletedEvent | JobFailedEvent | RecoveryPointModifiedEvent | ProtectionStaleEvent | ProtectionRestoredEvent;
+/**
+ * Files deleted from the computer lose their last backup copy when lifecycle deletes points within
+ * the look-ahead (7 days); announced once per set of files found (service/last-copy-warnings.ts).
+ */
+export type LastCopyExpiringEvent = EventBase & {
+  type: 'LAST_COPY_EXPIRING';
+  state: 'EXPIRING';
+  files: number;
+  bytes: number;
+  /** A few of the paths, sorted. */
+  examples: string[];
+  /** When the first of them loses its last copy, ISO 8601. */
+  lostAt: string | null;
+};
+
+export type ServiceEvent = JobStartedEvent | JobCompletedEvent | JobFailedEvent | RecoveryPointModifiedEvent | ProtectionStaleEvent | ProtectionRestoredEvent | LastCopyExpiringEvent;
 
 export type ServiceEventType = ServiceEvent['type'];
 
@@ -60,6 +75,7 @@ export const SERVICE_EVENT_TYPES: readonly ServiceEventType[] = [
   'RECOVERY_POINT_MODIFIED',
   'PROTECTION_STALE',
   'PROTECTION_RESTORED',
+  'LAST_COPY_EXPIRING',
 ];
 
 /**
@@ -73,7 +89,9 @@ export function eventSubject(e: ServiceEvent): string {
       ? 'protection is stale'
       : e.type === 'PROTECTION_RESTORED'
         ? 'protection restored'
-        : `${e.type.split('_')[0].toLowerCase()} ${e.state === 'CANCELLED' ? 'cancelled' : e.type.split('_').at(-1)!.toLowerCase()}`;
+        : e.type === 'LAST_COPY_EXPIRING'
+          ? 'last copy of deleted files expires'
+          : `${e.type.split('_')[0].toLowerCase()} ${e.state === 'CANCELLED' ? 'cancelled' : e.type.split('_').at(-1)!.toLowerCase()}`;
   const where = e.plan ? `${e.vault}/${e.plan}` : e.vault;
   const ascii = `DeskVault: ${what} (${where})`.replace(/[^\x20-\x7e]/g, '?');
   return ascii.length <= 100 ? ascii : `${ascii.slice(0, 97)}...`;

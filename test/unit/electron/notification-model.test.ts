@@ -36,6 +36,10 @@ describe('notification model', () => {
     expect(notificationView(n('PROTECTION_RESTORED', { jobId: undefined }), undefined)).toMatchObject({ urgent: false, target: { name: 'dashboard' } });
   });
 
+  it('alerts urgently when deleted files are about to lose their last backup copy', () => {
+    expect(notificationView(n('LAST_COPY_EXPIRING', { jobId: undefined }), undefined)).toMatchObject({ title: 'Deleted files are about to leave the backup — docs → local', urgent: true, target: { name: 'dashboard' } });
+  });
+
   it('opens screens by hash route', () => {
     expect(hashFor({ name: 'dashboard' })).toBe('#/');
     expect(hashFor({ name: 'restore' })).toBe('#/points');
