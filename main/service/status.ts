@@ -7,6 +7,7 @@
  * backup failed; BACKING_UP while one runs; PAUSED while work is paused.
  */
 import type { FolderStatus, Job, Plan, ProtectionState, ServiceStatus } from '../core/model.js';
+import { staleCleanupWarnings } from './cleanup-stale.js';
 import type { LastCopyWarnings } from './last-copy-warnings.js';
 import type { Protection } from './protection.js';
 import { sameDiskPlanWarnings } from './same-disk.js';
@@ -72,6 +73,7 @@ export async function computeStatus(svc: DeskVaultService, protection: Protectio
       ...(svc.registry.keyStore.warning ? [svc.registry.keyStore.warning] : []),
       ...sameDiskPlanWarnings(plans, await svc.registry.list()),
       ...((await lastCopies?.warnings(now)) ?? []),
+      ...staleCleanupWarnings(jobs, now),
     ],
   };
 }
