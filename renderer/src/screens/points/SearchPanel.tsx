@@ -6,6 +6,7 @@ import { useApi } from '../../app/client-context.js';
 import { Empty, ErrorNote, Loading } from '../../components/feedback.js';
 import { Choice, TextInput } from '../../components/fields.js';
 import { formatBytes, formatTime, shortId } from '../../format/format.js';
+import { TableHead } from '../../components/table-head.js';
 
 export function SearchPanel({ vault, onOpenFile, onSelect }: { vault: string; onOpenFile: (pointId: string, path: string) => void; onSelect: (pointId: string, path: string) => void }) {
   const [text, setText] = useState('');
@@ -45,16 +46,7 @@ export function SearchPanel({ vault, onOpenFile, onSelect }: { vault: string; on
             {result.data.hits.length} result(s){result.data.truncated ? ' (the first ones only: narrow the search)' : ''}
           </p>
           <table className="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col">Point</th>
-                <th scope="col">Size</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['File', 'Point', 'Size']} actions />
             <tbody>
               {result.data.hits.map((h) => (
                 <tr key={`${h.pointId}\0${h.path}`}>

@@ -11,6 +11,7 @@ import { useApi } from '../../app/client-context.js';
 import { Empty, ErrorNote, Loading } from '../../components/feedback.js';
 import { formatBytes, formatTime, shortId } from '../../format/format.js';
 import { FilePreview } from './FilePreview.js';
+import { TableHead } from '../../components/table-head.js';
 
 export interface OpenedFile {
   path: string;
@@ -68,16 +69,7 @@ export function VersionsPanel({ vault, file, points, onClose, onPreview, onSelec
         {versions.data && list.length === 0 && <Empty>No version found.</Empty>}
         {list.length > 0 && (
           <table className="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">Modified</th>
-                <th scope="col">Size</th>
-                <th scope="col">In points</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Modified', 'Size', 'In points']} actions />
             <tbody>
               {list.map((v) => {
                 const shown = v.pointIds.includes(pointId);

@@ -17,6 +17,7 @@ import { ErrorNote, Loading } from '../../components/feedback.js';
 import { TextInput } from '../../components/fields.js';
 import { keyAddCommand, keyListCommand, keyRemoveCommand } from '../../format/cli-equivalent.js';
 import { formatTime, shortId } from '../../format/format.js';
+import { TableHead } from '../../components/table-head.js';
 
 type Adding = 'passphrase' | 'kms' | null;
 
@@ -67,16 +68,7 @@ export function VaultKeys({ vault }: { vault: VaultRecord }) {
       {!slots.data && !slots.error && <Loading what="key slots" />}
       {list.length > 0 && (
         <table className="table table-compact" aria-labelledby={headingId}>
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Slot</th>
-              <th scope="col">Added</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Key', 'Slot', 'Added']} actions />
           <tbody>
             {list.map((s) => (
               <SlotRow key={s.id} slot={s} vault={vault} slots={list.length} otherKms={kmsSlots - (s.kind === 'kms' ? 1 : 0)} onRemove={() => void remove.run(s)} isDisabled={remove.pending} />
