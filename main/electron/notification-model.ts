@@ -1,9 +1,10 @@
 /**
  * Which of the service's desktop notifications the app shows, and how: title, body, urgency and
  * the screen a click opens. Quiet by design (people tire of popups and then miss the one that
- * matters): every failure and every stale-protection alert is shown; a backup that succeeded is
- * shown only when a person started it (continuous mode completes one every few minutes); starts,
- * cancellations (the person did it) and routine recovery-point changes (pruning) are not shown.
+ * matters): every failure, every stale-protection alert and every mass change is shown; a backup
+ * that succeeded is shown only when a person started it (continuous mode completes one every few
+ * minutes); starts, cancellations (the person did it) and routine recovery-point changes (pruning)
+ * are not shown.
  */
 import type { JobKind } from '../core/model.js';
 import type { Screen } from './screens.js';
@@ -42,6 +43,10 @@ export function notificationView(n: HostNotification, job: KnownJob | undefined)
   }
   if (e.type === 'LAST_COPY_EXPIRING') {
     return { title: `Deleted files are about to leave the backup — ${where}`, body: e.message, urgent: true, target: { name: 'dashboard' } };
+  }
+  if (e.type === 'MASS_CHANGE_DETECTED') {
+    // The person's next step is to look at the files and, if they were damaged, restore from a held point.
+    return { title: `Many files changed at once — ${where}`, body: e.message, urgent: true, target: { name: 'restore' } };
   }
   if (e.type === 'PROTECTION_RESTORED') {
     return { title: `Protected again — ${where}`, body: e.message, urgent: false, target: { name: 'dashboard' } };

@@ -7,7 +7,7 @@
  * re-checked every CHECK_EVERY_MS and after every backup.
  */
 import type { Job, VaultRecord } from '../core/model.js';
-import { DesktopSink, Notifier, SnsSink, StaleProtectionTracker, WebhookSink, type ServiceEvent, type ShowDesktopNotification } from './notify/index.js';
+import { DesktopSink, Notifier, SnsSink, StaleProtectionTracker, WebhookSink, type MassChangeDetectedEvent, type ServiceEvent, type ShowDesktopNotification } from './notify/index.js';
 import type { LastCopies } from './lifecycle/index.js';
 import type { DeskVaultService } from './service.js';
 import { freshnessMs } from './status.js';
@@ -77,6 +77,11 @@ export class ServiceNotifications {
   lastCopyExpiring(vault: string, message: string, found: LastCopies): void {
     const plan = found.planNames.length === 1 ? found.planNames[0] : undefined;
     void this.notifier.notify({ type: 'LAST_COPY_EXPIRING', state: 'EXPIRING', time: this.svc.now().toISOString(), vault, ...(plan && { plan }), message, files: found.count, bytes: found.bytes, examples: found.examples, lostAt: found.earliestLostAt });
+  }
+
+  /** A backup's point looks like a mass change and the earlier points were held (mass-change-guard.ts; once per point). */
+  massChangeDetected(e: Omit<MassChangeDetectedEvent, 'type' | 'state' | 'time'>): void {
+    void this.notifier.notify({ ...e, type: 'MASS_CHANGE_DETECTED', state: 'HELD', time: this.svc.now().toISOString() });
   }
 
   /** Called with every job change; announces transitions once each. */

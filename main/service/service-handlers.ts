@@ -8,23 +8,27 @@ import { DeskVaultError } from '../core/errors.js';
 import type { Job, Plan, Rule } from '../core/model.js';
 import { coldStorageClassOf } from '../engine/index.js';
 import { runBackupJob } from './backups/backup-job.js';
+import { MIN_CHANGED_FILES } from './backups/mass-change.js';
 import { CatalogAccess } from './catalog-access.js';
 import { runCatalogRebuildJob } from './catalog-job.js';
 import { mirrorAudit, verifyAuditMirror } from './audit-mirror.js';
 import { doctor, kmsKeyChecks } from './doctor.js';
 import { listFolders } from './fs-folders.js';
+import type { JobContext, JobOutcome } from './jobs/job-runner.js';
 import { previewPlan } from './plans/plan-preview.js';
 import { Protection } from './protection.js';
 import { toPointInfo } from './points/point-info.js';
 import { previewFile } from './points/point-preview.js';
 import { decideLifecycle, lastCopiesOf, LOOK_AHEAD_DAYS, LastCopyWarnings, presentOrUnreachable } from './last-copy-warnings.js';
 import { runLifecycleJob } from './lifecycle-job.js';
+import { guardAgainstMassChange } from './mass-change-guard.js';
 import { complianceReport, jobsReport } from './reports.js';
 import { listRestoreTests, runRestoreTestJob } from './restore-test-job.js';
 import { runRestoreJob } from './restores/restore-job.js';
 import { describeSchedule, nextRuns, parseSchedule } from './schedule/index.js';
 import type { DeskVaultService } from './service.js';
 import { computeStatus } from './status.js';
+import type { BackupResult, VaultSession } from './vault-service.js';
 import { KeySlots } from './vaults/key-slots.js';
 
 export type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiResult<M>> } & { startBackground(): Promise<void>; stopBackground(): Promise<void> };
@@ -74,14 +78,35 @@ export function createHandlers(svc: DeskVaultService): Handlers {
         const session = limit ? await svc.registry.openFresh(rule.targetVault, { limitUpload: limit }) : await svc.registry.open(rule.targetVault);
         // Over the rule's completion window the backup stops and keeps what it finished (a PARTIAL
         // point), on the service's clock: see backups/backup-job.ts.
-        const outcome = await runBackupJob({ plan, rule, session, neverInclude, changedPaths, clock: svc.clock }, ctx);
+        let written: BackupResult | undefined;
+        let outcome = await runBackupJob({ plan, rule, session, neverInclude, changedPaths, clock: svc.clock, onPoint: (r) => (written = r) }, ctx);
         await catalog.afterBackup(rule.targetVault).catch((err) => ctx.log(`catalog not updated: ${(err as Error).message}`));
+        // A large share of the files changed at once (ransomware?): hold the earlier points (mass-change-guard.ts).
+        if (written) outcome = await checkMassChange(plan, rule.targetVault, session, ctx, written, outcome);
         await checkLastCopies(rule.targetVault).catch((err) => ctx.log(`could not check for files whose last backup copy expires: ${(err as Error).message}`));
         await mirrorAudit(svc, session).catch((err) => ctx.log(`audit trail not mirrored into the vault: ${(err as Error).message}`));
         return outcome;
       },
       { startDeadline },
     );
+  }
+
+  /** Judges a new point for a mass change; a finding becomes an issue in the job's status message. */
+  async function checkMassChange(plan: Plan, vaultName: string, session: VaultSession, ctx: JobContext, result: BackupResult, outcome: JobOutcome): Promise<JobOutcome> {
+    try {
+      const parentId = result.point.parent;
+      // Fewer changed files than ever fire: the parent's manifest need not be read.
+      if (!parentId || result.point.stats.changedFiles < MIN_CHANGED_FILES) return outcome;
+      const parent = (await session.points()).find((p) => p.id === parentId) ?? null;
+      const issue = await guardAgainstMassChange(svc, { plan, vaultName, jobId: ctx.job.id, result, parent });
+      if (!issue) return outcome;
+      ctx.log(`mass change: ${issue}`);
+      const before = outcome.statusMessage?.replace(/^completed with issues: /, '');
+      return { ...outcome, statusMessage: `completed with issues: ${issue}${before ? `; ${before}` : ''}` };
+    } catch (err) {
+      ctx.log(`could not check for a mass change of files: ${(err as Error).message}`);
+      return outcome;
+    }
   }
 
   async function startLifecycle(vaultName: string, trigger: Job['trigger'], dryRun = false): Promise<{ job: Job; done: Promise<Job> }> {

@@ -9,6 +9,7 @@
 import type { FolderStatus, Job, Plan, ProtectionState, ServiceStatus } from '../core/model.js';
 import { staleCleanupWarnings } from './cleanup-stale.js';
 import type { LastCopyWarnings } from './last-copy-warnings.js';
+import { massChangeWarnings } from './mass-change-guard.js';
 import type { Protection } from './protection.js';
 import { sameDiskPlanWarnings } from './same-disk.js';
 import { nextRuns, parseSchedule } from './schedule/index.js';
@@ -74,6 +75,7 @@ export async function computeStatus(svc: DeskVaultService, protection: Protectio
       ...sameDiskPlanWarnings(plans, await svc.registry.list()),
       ...((await lastCopies?.warnings(now)) ?? []),
       ...staleCleanupWarnings(jobs, now),
+      ...massChangeWarnings(await svc.holds.active()),
     ],
   };
 }

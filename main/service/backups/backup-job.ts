@@ -16,7 +16,7 @@ import type { Plan, Rule } from '../../core/model.js';
 import type { JobContext, JobOutcome } from '../jobs/job-runner.js';
 import type { SchedulerClock } from '../schedule/index.js';
 import { addMinutes } from '../schedule/window-state.js';
-import type { VaultSession } from '../vault-service.js';
+import type { BackupResult, VaultSession } from '../vault-service.js';
 import { estimateBackup } from '../vault-service.js';
 import { planMaxFileSize, planPatterns } from './plan-patterns.js';
 
@@ -30,7 +30,8 @@ export interface BackupJobInput {
   changedPaths?: string[];
   /** Wall time and timers for the completion window (the service's clock). */
   clock: SchedulerClock;
-  onPoint?: (pointId: string) => void;
+  /** The point was written (before the job's outcome is mapped): the result, for checks on it. */
+  onPoint?: (result: BackupResult) => void;
 }
 
 /** Budget for counting files first, so the progress bar has a total; past it, no total. */
@@ -85,7 +86,7 @@ export async function runBackupJob(input: BackupJobInput, ctx: JobContext): Prom
     for (const w of result.warnings) ctx.skip(w.path, w.message);
     ctx.progress({ bytesDone: point.stats.bytes, filesDone: point.stats.files, bytesTotal: point.stats.bytes, filesTotal: point.stats.files });
     ctx.log(`recovery point ${point.id.slice(0, 8)}: ${point.stats.files} files, ${point.stats.newFiles} new, ${point.stats.changedFiles} changed, ${point.stats.storedBytes} bytes stored`);
-    input.onPoint?.(point.id);
+    input.onPoint?.(result);
     if (point.status === 'PARTIAL') {
       const issues: string[] = [];
       if (point.incomplete) {

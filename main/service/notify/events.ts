@@ -58,7 +58,29 @@ export type LastCopyExpiringEvent = EventBase & {
   lostAt: string | null;
 };
 
-export type ServiceEvent = JobStartedEvent | JobCompletedEvent | JobFailedEvent | RecoveryPointModifiedEvent | ProtectionStaleEvent | ProtectionRestoredEvent | LastCopyExpiringEvent;
+/**
+ * A backup's point looks like ransomware or a tool gone wrong: a large share of the files changed
+ * at once (service/backups/mass-change.ts). The plan's earlier points were put on a legal hold;
+ * announced once per point (service/mass-change-guard.ts).
+ */
+export type MassChangeDetectedEvent = EventBase & {
+  type: 'MASS_CHANGE_DETECTED';
+  plan: string;
+  jobId: string;
+  /** The suspicious point (not held). */
+  pointId: string;
+  state: 'HELD';
+  changedFiles: number;
+  /** The files of the point before it, which `changedFiles` is a share of. */
+  files: number;
+  /** The new data did not compress or deduplicate, as encrypted data does not. */
+  incompressible: boolean;
+  /** The legal hold placed, and the time up to which it holds the plan's points (ISO 8601). */
+  holdId: string;
+  heldUpTo: string;
+};
+
+export type ServiceEvent = JobStartedEvent | JobCompletedEvent | JobFailedEvent | RecoveryPointModifiedEvent | ProtectionStaleEvent | ProtectionRestoredEvent | LastCopyExpiringEvent | MassChangeDetectedEvent;
 
 export type ServiceEventType = ServiceEvent['type'];
 
@@ -76,6 +98,7 @@ export const SERVICE_EVENT_TYPES: readonly ServiceEventType[] = [
   'PROTECTION_STALE',
   'PROTECTION_RESTORED',
   'LAST_COPY_EXPIRING',
+  'MASS_CHANGE_DETECTED',
 ];
 
 /**
@@ -91,7 +114,9 @@ export function eventSubject(e: ServiceEvent): string {
         ? 'protection restored'
         : e.type === 'LAST_COPY_EXPIRING'
           ? 'last copy of deleted files expires'
-          : `${e.type.split('_')[0].toLowerCase()} ${e.state === 'CANCELLED' ? 'cancelled' : e.type.split('_').at(-1)!.toLowerCase()}`;
+          : e.type === 'MASS_CHANGE_DETECTED'
+            ? 'many files changed at once, earlier points held'
+            : `${e.type.split('_')[0].toLowerCase()} ${e.state === 'CANCELLED' ? 'cancelled' : e.type.split('_').at(-1)!.toLowerCase()}`;
   const where = e.plan ? `${e.vault}/${e.plan}` : e.vault;
   const ascii = `DeskVault: ${what} (${where})`.replace(/[^\x20-\x7e]/g, '?');
   return ascii.length <= 100 ? ascii : `${ascii.slice(0, 97)}...`;

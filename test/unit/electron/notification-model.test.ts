@@ -36,6 +36,11 @@ describe('notification model', () => {
     expect(notificationView(n('PROTECTION_RESTORED', { jobId: undefined }), undefined)).toMatchObject({ urgent: false, target: { name: 'dashboard' } });
   });
 
+  it('alerts a mass change urgently, opening the recovery points to restore from', () => {
+    const v = notificationView(n('MASS_CHANGE_DETECTED'), { kind: 'BACKUP', trigger: 'continuous' });
+    expect(v).toMatchObject({ title: 'Many files changed at once — docs → local', body: 'the message', urgent: true, target: { name: 'restore' } });
+  });
+
   it('alerts urgently when deleted files are about to lose their last backup copy', () => {
     expect(notificationView(n('LAST_COPY_EXPIRING', { jobId: undefined }), undefined)).toMatchObject({ title: 'Deleted files are about to leave the backup — docs → local', urgent: true, target: { name: 'dashboard' } });
   });

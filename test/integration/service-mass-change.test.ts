@@ -1,0 +1,126 @@
+/**
+ * Mass-change detection through the service on a real vault and folder: a backup after most files
+ * were overwritten with random bytes (what ransomware does) puts a legal hold on the plan's earlier
+ * points, says so in the job and in status, notifies once, is audited as the service's own call,
+ * and lifecycle then keeps the held points. A backup changing a few files does nothing. The
+ * service's clock is shifted (injected `now`) to make points old; nothing sleeps.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../main/core/model.js';
+import { FileKeyStore } from '../../main/service/keys/key-store.js';
+import { DeskVaultService } from '../../main/service/index.js';
+import { makeTempDir, removeTempDirs } from '../helpers/files.js';
+
+const DAY = 86_400_000;
+const FILES = 150;
+
+describe('mass change after a backup', () => {
+  let svc: DeskVaultService;
+  let src: string;
+  let offset = 0;
+  const notes: { type: string; message: string; jobId?: string }[] = [];
+  const jobs: Job[] = [];
+
+  const finished = async (job: Job): Promise<Job> => {
+    for (;;) {
+      const j = await svc.api['jobs.get']({ id: job.id });
+      if (['COMPLETED', 'FAILED', 'ABORTED', 'EXPIRED'].includes(j.state)) return j;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const backUp = async (): Promise<Job> => {
+    const j = await finished(await svc.api['backups.start']({ plan: 'Work' }));
+    expect(j.state).toBe('COMPLETED');
+    jobs.push(j);
+    return j;
+  };
+  const massNotes = () => notes.filter((n) => n.type === 'MASS_CHANGE_DETECTED');
+  const file = (i: number) => path.join(src, `doc${i}.txt`);
+
+  beforeAll(async () => {
+    const home = makeTempDir('dv-home-');
+    src = makeTempDir('dv-src-');
+    for (let i = 0; i < FILES; i++) writeFileSync(file(i), `document ${i}: the quarterly numbers look fine.\n`.repeat(40));
+    svc = await DeskVaultService.start({ home, keyStore: new FileKeyStore(home), now: () => new Date(Date.now() + offset) });
+    svc.on((name, data) => {
+      if (name === 'notification') notes.push(data as (typeof notes)[number]);
+    });
+    await svc.api['plans.create']({ name: 'Work', resources: [{ path: src }], rules: [{ targetVault: 'local', schedule: 'rate(1 day)', lifecycle: { deleteAfterDays: 7 } }] });
+  });
+
+  afterAll(async () => {
+    await svc?.stop();
+    removeTempDirs();
+  });
+
+  it('the first backup and one changing a few files do nothing', async () => {
+    await backUp();
+    for (let i = 0; i < 5; i++) writeFileSync(file(i), `document ${i}, edited\n`.repeat(30));
+    const j = await backUp();
+    expect(j.statusMessage).toBeNull();
+    expect(await svc.api['holds.list']({})).toEqual([]);
+    expect((await svc.api['status.get']({})).folders[0].state).toBe('PROTECTED');
+    expect(massNotes()).toEqual([]);
+  });
+
+  it('most files overwritten with random bytes: the earlier points go on legal hold, the job, status and one notification say so', async () => {
+    for (let i = 0; i < 140; i++) writeFileSync(file(i), randomBytes(2000));
+    const job = await backUp();
+    const [good1, good2, suspicious] = (await svc.api['points.list']({ vault: 'local' })).reverse();
+    expect(suspicious.id).toBe(job.recoveryPointId);
+
+    const holds = await svc.api['holds.list']({});
+    expect(holds).toHaveLength(1);
+    const [hold] = holds;
+    expect(hold).toMatchObject({ planNames: ['Work'], vaultNames: ['local'], to: good2.time });
+    expect(hold.from).toBeUndefined();
+    expect(hold.title).toMatch(/^Mass change detected in Work on \d{4}-\d{2}-\d{2}$/);
+    expect(hold.description).toContain(suspicious.id);
+
+    // The held points say so; the suspicious one is not held.
+    const points = await svc.api['points.list']({ vault: 'local' });
+    expect(points.find((p) => p.id === good1.id)?.heldBy).toEqual([hold.title]);
+    expect(points.find((p) => p.id === good2.id)?.heldBy).toEqual([hold.title]);
+    expect(points.find((p) => p.id === suspicious.id)?.heldBy).toEqual([]);
+
+    expect(job.statusMessage).toBe(`completed with issues: 140 of ${FILES} files changed at once (93 %; the new data does not compress, as encrypted data does); the earlier points are on legal hold ${hold.id} until you release it`);
+    const status = await svc.api['status.get']({});
+    expect(status.folders[0]).toMatchObject({ state: 'ATTENTION', message: job.statusMessage });
+    expect(status.warnings.filter((w) => w.startsWith('Mass change detected in Work'))).toEqual([expect.stringContaining(`are on legal hold ${hold.id} and are not deleted until you release it`)]);
+
+    expect(massNotes()).toHaveLength(1);
+    expect(massNotes()[0]).toMatchObject({ jobId: job.id });
+    expect(massNotes()[0].message).toContain(`legal hold ${hold.id}`);
+
+    const audit = (await svc.api['audit.list']({ limit: 50 })).filter((r) => r.action === 'holds.create');
+    expect(audit).toEqual([expect.objectContaining({ source: 'service', outcome: 'ok' })]);
+  });
+
+  it('once per episode: the next backup of the damaged files changes nothing and adds nothing', async () => {
+    const j = await backUp();
+    expect(j.statusMessage).toBeNull();
+    expect(await svc.api['holds.list']({})).toHaveLength(1);
+    expect(massNotes()).toHaveLength(1);
+    // The folder is protected again by the new point; the warning stays while the hold stands.
+    const status = await svc.api['status.get']({});
+    expect(status.folders[0].state).toBe('PROTECTED');
+    expect(status.warnings.some((w) => w.startsWith('Mass change detected in Work'))).toBe(true);
+  });
+
+  it('lifecycle keeps the held points past their retention and deletes the others; releasing ends the warning', async () => {
+    const [good1, good2] = (await svc.api['points.list']({ vault: 'local' })).reverse();
+    offset = 30 * DAY;
+    const run = await finished(await svc.api['lifecycle.run']({ vault: 'local' }));
+    expect(run.state).toBe('COMPLETED');
+    expect(run.statusMessage).toBe('deleted 2 of 4 recovery points');
+    expect((await svc.api['points.list']({ vault: 'local' })).map((p) => p.id).sort()).toEqual([good1.id, good2.id].sort());
+
+    const [hold] = await svc.api['holds.list']({});
+    await svc.api['holds.release']({ id: hold.id });
+    expect((await svc.api['status.get']({})).warnings.filter((w) => w.startsWith('Mass change detected'))).toEqual([]);
+    offset = 0;
+  });
+});
