@@ -91,7 +91,8 @@ export class CatalogAccess {
     const catalog = await this.catalog(input.vault);
     const id = await this.resolve(catalog, input.point);
     const session = await this.svc.registry.open(input.vault);
-    const [point, plans, holds] = await Promise.all([session.resolvePoint(id), this.svc.plans.list(), this.svc.holds.active()]);
+    // The id is resolved (by the catalog): one manifest, not a listing of every point per page.
+    const [point, plans, holds] = await Promise.all([session.vault.readPoint(id), this.svc.plans.list(), this.svc.holds.active()]);
     const r = catalog.listDir(id, input.path || '/', { offset: input.offset, limit: input.limit, sort: input.sort, order: input.order });
     const entries: BrowseEntry[] = r.entries.map((e) => ({ name: e.name, path: e.path, type: e.type, size: e.size ?? null, mtime: e.mtime, mode: e.mode, ...(e.target !== undefined ? { target: e.target } : {}) }));
     const coldStorageSupported = coldStorageClassOf(session.vault) !== null;

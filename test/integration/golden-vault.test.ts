@@ -44,6 +44,18 @@ describe('golden vault (format 1.0)', () => {
     expect(points[0]).toMatchObject({ host: 'golden-host', user: 'golden', tags: ['golden'], paths: [expected.source], status: 'COMPLETED' });
   });
 
+  it('reads one point by its full id, without a listing, as the listing gives it', async () => {
+    const listed = (await (await openCopy()).listPoints())[0];
+    const fresh = await openCopy();
+    const read = await fresh.readPoint(expected.pointId);
+    expect(read).toEqual(listed);
+    // A caller's edits of what it got never reach the cache.
+    read.tags.push('edited');
+    expect((await fresh.readPoint(expected.pointId)).tags).toEqual(['golden']);
+    await expect(fresh.readPoint('0'.repeat(64))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(fresh.readPoint(expected.pointId.slice(0, 8))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
   it('restores every file, folder and link exactly', async () => {
     const vault = await openCopy();
     const { index } = await vault.loadIndex();

@@ -402,6 +402,20 @@ export class Vault {
     return points.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
   }
 
+  /**
+   * One recovery point by its full id, without listing the others (a caller that already resolved
+   * the id, e.g. from the service's catalog): from the manifest cache, else one GET. NOT_FOUND
+   * when it is gone (forgotten since).
+   */
+  async readPoint(id: string): Promise<RecoveryPoint> {
+    const cached = this.pointCache.get(id);
+    if (cached) return structuredClone(cached);
+    if (!/^[0-9a-f]{64}$/.test(id)) throw new DeskVaultError('INVALID_INPUT', `"${id}" is not a full recovery point id`, { point: id });
+    const p = await this.getJson<RecoveryPoint>(`points/${id}`);
+    this.pointCache.set(id, structuredClone(p));
+    return p;
+  }
+
   /** POINT is an id, a unique id prefix, or `latest`. */
   async resolvePoint(ref: string, points?: RecoveryPoint[]): Promise<RecoveryPoint> {
     const all = points ?? (await this.listPoints());
