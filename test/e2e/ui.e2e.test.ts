@@ -3,7 +3,7 @@
  * first run → a folder → back up now → progress to COMPLETED → browse the point → preview a text
  * file and an image → restore one file into another folder → the bytes equal the original; the
  * compliance report downloads; and a failure path (an S3 vault that cannot be reached) showing the
- * service's sentence. Screenshots of every main screen go to
+ * service's sentence; a recovery passphrase added as a key slot. Screenshots of every main screen go to
  * test-artifacts/screenshots/. Any CSP violation fails the test. Needs renderer/dist (npm test
  * builds it first) and /usr/bin/chromium (skipped with a message when absent).
  */
@@ -190,6 +190,17 @@ describe.skipIf(!hasChromium)('the UI in Chromium over HTTP', () => {
     await nav('Settings');
     await page.getByText(/The audit trail is intact/).waitFor();
     await shot('11-settings');
+    // Key slots: a recovery passphrase added next to the app-managed key, listed, then removed.
+    await page.getByRole('button', { name: 'Keys of vault local' }).click();
+    const keys = page.getByRole('table', { name: 'Keys of “local”' });
+    await keys.getByText('Used by this app').waitFor();
+    await page.getByRole('button', { name: 'Add recovery passphrase…' }).click();
+    await page.getByLabel('New recovery passphrase').fill('correct horse battery staple');
+    await page.getByLabel('The same passphrase again').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Add passphrase', exact: true }).click();
+    await page.getByText(/^Recovery passphrase added/).waitFor();
+    expect(await keys.getByRole('row').count()).toBe(4); // header, the app key, the recovery code, the new passphrase
+    await shot('13-settings-keys');
   });
 
   it('says clearly why an S3 vault cannot be added', async () => {
