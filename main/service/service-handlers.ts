@@ -95,8 +95,8 @@ export function createHandlers(svc: DeskVaultService): Handlers {
   async function checkMassChange(plan: Plan, vaultName: string, session: VaultSession, ctx: JobContext, result: BackupResult, outcome: JobOutcome): Promise<JobOutcome> {
     try {
       const parentId = result.point.parent;
-      // Fewer changed files than ever fire: the parent's manifest need not be read.
-      if (!parentId || result.point.stats.changedFiles < MIN_CHANGED_FILES) return outcome;
+      // Fewer changed and new files (replaced ones are new ones) than ever fire: the parent's manifest need not be read.
+      if (!parentId || result.point.stats.changedFiles + result.point.stats.newFiles < MIN_CHANGED_FILES) return outcome;
       const parent = (await session.points()).find((p) => p.id === parentId) ?? null;
       const issue = await guardAgainstMassChange(svc, { plan, vaultName, jobId: ctx.job.id, result, parent });
       if (!issue) return outcome;

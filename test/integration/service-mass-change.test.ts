@@ -6,7 +6,7 @@
  * service's clock is shifted (injected `now`) to make points old; nothing sleeps.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../main/core/model.js';
@@ -122,5 +122,56 @@ describe('mass change after a backup', () => {
     await svc.api['holds.release']({ id: hold.id });
     expect((await svc.api['status.get']({})).warnings.filter((w) => w.startsWith('Mass change detected'))).toEqual([]);
     offset = 0;
+  });
+});
+
+describe('mass change by renaming (x.doc encrypted to x.doc.locked, the original deleted)', () => {
+  let svc: DeskVaultService;
+  let src: string;
+
+  const backUp = async (): Promise<Job> => {
+    let j = await svc.api['backups.start']({ plan: 'Docs' });
+    while (!['COMPLETED', 'FAILED', 'ABORTED', 'EXPIRED'].includes(j.state)) {
+      await new Promise((r) => setTimeout(r, 50));
+      j = await svc.api['jobs.get']({ id: j.id });
+    }
+    expect(j.state).toBe('COMPLETED');
+    return j;
+  };
+
+  beforeAll(async () => {
+    const home = makeTempDir('dv-home-');
+    src = makeTempDir('dv-src-');
+    for (let i = 0; i < FILES; i++) writeFileSync(path.join(src, `doc${i}.txt`), `letter ${i}: see you on Tuesday.\n`.repeat(40));
+    svc = await DeskVaultService.start({ home, keyStore: new FileKeyStore(home) });
+    await svc.api['plans.create']({ name: 'Docs', resources: [{ path: src }], rules: [{ targetVault: 'local', schedule: 'rate(1 day)' }] });
+    await backUp();
+  });
+
+  afterAll(async () => {
+    await svc?.stop();
+    removeTempDirs();
+  });
+
+  it('moving most files into another folder (same content, new names) is no alarm', async () => {
+    mkdirSync(path.join(src, 'archive'));
+    for (let i = 0; i < 120; i++) renameSync(path.join(src, `doc${i}.txt`), path.join(src, 'archive', `doc${i}.txt`));
+    const j = await backUp();
+    expect(j.statusMessage).toBeNull();
+    expect(await svc.api['holds.list']({})).toEqual([]);
+  });
+
+  it('most files replaced by encrypted copies under new names: the earlier points go on legal hold', async () => {
+    for (let i = 0; i < 120; i++) {
+      const from = path.join(src, 'archive', `doc${i}.txt`);
+      const plain = readFileSync(from);
+      writeFileSync(`${from}.locked`, Buffer.concat([randomBytes(16), randomBytes(plain.length)]));
+      unlinkSync(from);
+    }
+    const j = await backUp();
+    expect(j.statusMessage).toMatch(/^completed with issues: 120 of 150 files changed at once \(120 of them replaced by new files under other names; 80 %/);
+    const holds = await svc.api['holds.list']({});
+    expect(holds).toHaveLength(1);
+    expect(holds[0]).toMatchObject({ planNames: ['Docs'], vaultNames: ['local'] });
   });
 });

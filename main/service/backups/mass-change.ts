@@ -18,12 +18,18 @@
  *     nothing, so each gives at least one new chunk; half a chunk per file leaves room for files
  *     that really are identical (empty files, the same file twice).
  *
- * What is deliberately not counted:
- *  - new files and deleted ones. The engine reports no deleted count, and moving or renaming a big
- *    folder is new files plus deleted ones; counting them would raise an alarm (and a hold) for a
- *    tidy-up. Ransomware that writes `x.doc.locked` and deletes `x.doc` is therefore not seen by
- *    this rule (a known gap, see the README);
- *  - files zeroed in place at the same size (few new chunks): rule 3 takes them for metadata.
+ * Files replaced under another name count as changed: ransomware that writes `x.doc.locked` and
+ * deletes `x.doc` leaves new files and deleted ones, not changed ones. The engine does not count
+ * deletions, but they follow from its counts: the new point has the parent's files, less the
+ * deleted, plus the new (`files = parent.files − deleted + newFiles`, in a full walk and in a
+ * changed-paths backup alike), so `deleted = parent.files + newFiles − files`, and
+ * min(newFiles, deleted) files were replaced. Rule 3 then tells a move from an encryption: a
+ * moved or renamed folder's files are new files whose content the vault already has (no new
+ * chunks), an encrypted copy's are not. New files that replace nothing (an import) never count.
+ *
+ * What is deliberately not counted: files zeroed in place at the same size (few new chunks): rule
+ * 3 takes them for metadata. A big clean-out and an unrelated import of as many new files in one
+ * backup looks like replacement (a false alarm costs a hold a person releases).
  *
  * Changed-paths (continuous) backups: the engine carries `files` over from the parent and adjusts
  * it, and counts `changedFiles` and `newChunks` for what it visits — the same meaning as a full
@@ -55,7 +61,10 @@ export interface MassChangeInput {
 }
 
 export interface MassChange {
+  /** Files rewritten in place plus files replaced by new ones under other names. */
   changedFiles: number;
+  /** Of `changedFiles`, those replaced by new files (a deleted file's place taken by a new one). */
+  replacedFiles: number;
   /** The parent's file count, which the share is of. */
   ofFiles: number;
   /** changedFiles / ofFiles, 0..1. */
@@ -78,12 +87,15 @@ export function massChangeThreshold(parentFiles: number): number {
 export function detectMassChange(input: MassChangeInput): MassChange | null {
   const { point, parent } = input;
   if (!parent || parent.files <= 0) return null;
-  const changed = point.changedFiles;
+  const deleted = Math.max(0, parent.files + point.newFiles - point.files);
+  const replaced = Math.min(point.newFiles, deleted);
+  const changed = point.changedFiles + replaced;
   if (changed < massChangeThreshold(parent.files)) return null;
   if (point.newChunks < NEW_CHUNKS_PER_CHANGED_FILE * changed) return null;
   const read = input.bytesRead ?? 0;
   return {
     changedFiles: changed,
+    replacedFiles: replaced,
     ofFiles: parent.files,
     share: Math.min(1, changed / parent.files),
     incompressible: read >= MIN_BYTES_FOR_COMPRESSION_EVIDENCE && point.storedBytes >= INCOMPRESSIBLE_SHARE * read,
@@ -93,5 +105,6 @@ export function detectMassChange(input: MassChangeInput): MassChange | null {
 /** "150 of 160 files changed at once (94 %; the new data does not compress, as encrypted data does)". */
 export function massChangeSummary(m: MassChange): string {
   const evidence = m.incompressible ? '; the new data does not compress, as encrypted data does' : '';
-  return `${m.changedFiles} of ${m.ofFiles} files changed at once (${Math.round(m.share * 100)} %${evidence})`;
+  const replaced = m.replacedFiles > 0 ? `${m.replacedFiles} of them replaced by new files under other names; ` : '';
+  return `${m.changedFiles} of ${m.ofFiles} files changed at once (${replaced}${Math.round(m.share * 100)} %${evidence})`;
 }

@@ -15,7 +15,7 @@ describe('detectMassChange', () => {
   it('fires at 30 % of the parent’s files, and not below', () => {
     expect(massChangeThreshold(1000)).toBe(300);
     expect(detectMassChange({ point: point(1000, 299), parent: { files: 1000 } })).toBeNull();
-    expect(detectMassChange({ point: point(1000, 300), parent: { files: 1000 } })).toEqual({ changedFiles: 300, ofFiles: 1000, share: 0.3, incompressible: false });
+    expect(detectMassChange({ point: point(1000, 300), parent: { files: 1000 } })).toEqual({ changedFiles: 300, replacedFiles: 0, ofFiles: 1000, share: 0.3, incompressible: false });
   });
 
   it('needs at least MIN_CHANGED_FILES changed files, however small the folder', () => {
@@ -26,8 +26,16 @@ describe('detectMassChange', () => {
     expect(detectMassChange({ point: point(80, 80), parent: { files: 80 } })).toBeNull();
   });
 
-  it('does not count new files (a moved or renamed folder is new files plus deleted ones)', () => {
-    expect(detectMassChange({ point: point(1000, 0, { newFiles: 1000, newChunks: 1000 }), parent: { files: 1000 } })).toBeNull();
+  it('counts files replaced by new ones under other names (x.doc → x.doc.locked), never a plain import or a moved folder', () => {
+    // 400 of 1000 files deleted, 400 new ones with new content: 1000 − 400 + 400 files now.
+    const renamed = point(1000, 0, { newFiles: 400, newChunks: 400 });
+    expect(detectMassChange({ point: renamed, parent: { files: 1000 } })).toEqual({ changedFiles: 400, replacedFiles: 400, ofFiles: 1000, share: 0.4, incompressible: false });
+    // The same 400 moved to another folder: new files whose content the vault has (no new chunks).
+    expect(detectMassChange({ point: point(1000, 0, { newFiles: 400, newChunks: 0 }), parent: { files: 1000 } })).toBeNull();
+    // 1000 new files added (an import), nothing deleted: 2000 files now.
+    expect(detectMassChange({ point: point(2000, 0, { newFiles: 1000, newChunks: 1000 }), parent: { files: 1000 } })).toBeNull();
+    // Rewritten and replaced add up: 200 + 150 of 1000.
+    expect(detectMassChange({ point: point(1000, 200, { newFiles: 150, newChunks: 350 }), parent: { files: 1000 } })).toMatchObject({ changedFiles: 350, replacedFiles: 150 });
   });
 
   it('ignores changes without new content: chmod -R, a copy to a new disk, a whole-folder restore', () => {
@@ -55,8 +63,9 @@ describe('detectMassChange', () => {
   });
 
   it('summarises for a person', () => {
-    expect(massChangeSummary({ changedFiles: 150, ofFiles: 160, share: 150 / 160, incompressible: true })).toBe('150 of 160 files changed at once (94 %; the new data does not compress, as encrypted data does)');
-    expect(massChangeSummary({ changedFiles: 300, ofFiles: 1000, share: 0.3, incompressible: false })).toBe('300 of 1000 files changed at once (30 %)');
+    expect(massChangeSummary({ changedFiles: 150, replacedFiles: 0, ofFiles: 160, share: 150 / 160, incompressible: true })).toBe('150 of 160 files changed at once (94 %; the new data does not compress, as encrypted data does)');
+    expect(massChangeSummary({ changedFiles: 300, replacedFiles: 0, ofFiles: 1000, share: 0.3, incompressible: false })).toBe('300 of 1000 files changed at once (30 %)');
+    expect(massChangeSummary({ changedFiles: 400, replacedFiles: 400, ofFiles: 1000, share: 0.4, incompressible: false })).toBe('400 of 1000 files changed at once (400 of them replaced by new files under other names; 40 %)');
   });
 });
 
