@@ -69,6 +69,16 @@ export function StateBadge({ state, label }: { state: string; label?: string }) 
   return <span className={`badge badge-${TONE[state] ?? 'neutral'}`}>{label ?? STATE_TEXT[state] ?? state}</span>;
 }
 
+/**
+ * A job's state. A job COMPLETED "with issues" (its status message, as the service words it: a
+ * mass change, unreadable files, a completion window) shows in the warning tone, so a list of jobs
+ * does not call it simply done.
+ */
+export function JobBadge({ job }: { job: { state: string; statusMessage: string | null } }) {
+  if (job.state === 'COMPLETED' && job.statusMessage?.startsWith('completed with issues')) return <StateBadge state="ATTENTION" label="Completed with issues" />;
+  return <StateBadge state={job.state} />;
+}
+
 export function stateText(state: string): string {
   return STATE_TEXT[state] ?? state;
 }

@@ -2,7 +2,7 @@
 import type { Job } from '../../../../main/core/model.js';
 import type { ApiError } from '../../api/index.js';
 import { hrefFor } from '../../app/router.js';
-import { Empty, ErrorNote, StateBadge } from '../../components/feedback.js';
+import { Empty, ErrorNote, JobBadge } from '../../components/feedback.js';
 import { formatBytes, formatRelative } from '../../format/format.js';
 import { jobTitle } from '../../format/job-states.js';
 
@@ -15,7 +15,7 @@ export function RecentJobs({ jobs, error }: { jobs: Job[] | undefined; error: Ap
       <ul className="plain-list">
         {jobs?.map((j) => (
           <li key={j.id} className="job-line">
-            <StateBadge state={j.state} />{' '}
+            <JobBadge job={j} />{' '}
             <a href={hrefFor('jobs', j.id)}>
               {jobTitle(j)}
             </a>{' '}

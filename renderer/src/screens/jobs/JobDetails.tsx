@@ -7,7 +7,7 @@ import { Button } from 'react-aria-components';
 import { isFinal, jobTitle } from '../../format/job-states.js';
 import { useAction, useClient } from '../../app/client-context.js';
 import { hrefFor } from '../../app/router.js';
-import { ErrorNote, Loading, StateBadge } from '../../components/feedback.js';
+import { ErrorNote, JobBadge, Loading } from '../../components/feedback.js';
 import { formatDuration, formatTime, shortId } from '../../format/format.js';
 import { JobProgress } from './JobProgress.js';
 import { useLiveJob } from './use-live-jobs.js';
@@ -24,7 +24,7 @@ export function JobDetails({ id }: { id: string }) {
     <article className="job-details" aria-labelledby="job-h">
       <h2 id="job-h">{jobTitle(job)}</h2>
       <p className="job-state" role="status" aria-live="polite">
-        <StateBadge state={job.state} /> {job.statusMessage && <span>{job.statusMessage}</span>}
+        <JobBadge job={job} /> {job.statusMessage && <span>{job.statusMessage}</span>}
       </p>
       <p className="muted small">
         Started {formatTime(job.startedAt ?? job.createdAt)} ({job.trigger}){job.endedAt && `, ended ${formatTime(job.endedAt)}`}

@@ -7,7 +7,7 @@ import { Button } from 'react-aria-components';
 import type { Job } from '../../../../main/core/model.js';
 import { useAction, useApi, useClient, useServiceEvent } from '../../app/client-context.js';
 import { hrefFor } from '../../app/router.js';
-import { Empty, ErrorNote, Loading, StateBadge } from '../../components/feedback.js';
+import { Empty, ErrorNote, JobBadge, Loading } from '../../components/feedback.js';
 import { formatBytes, formatRelative, formatTime } from '../../format/format.js';
 import { jobTitle } from '../../format/job-states.js';
 import { JobDetails } from './JobDetails.js';
@@ -45,7 +45,7 @@ function JobLink({ job, current }: { job: Job; current: boolean }) {
   return (
     <a href={hrefFor('jobs', job.id)} aria-current={current ? 'page' : undefined} className="job-link">
       <span>
-        <StateBadge state={job.state} /> <strong>{jobTitle(job)}</strong>
+        <JobBadge job={job} /> <strong>{jobTitle(job)}</strong>
       </span>
       <span className="muted small">
         {formatRelative(job.createdAt)} · {job.trigger} · {formatBytes(job.counters.bytesDone)}

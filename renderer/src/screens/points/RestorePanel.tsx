@@ -11,7 +11,7 @@ import { isFinal } from '../../format/job-states.js';
 import { useAction, useClient } from '../../app/client-context.js';
 import { hrefFor } from '../../app/router.js';
 import { CliEquivalent } from '../../components/cli-box.js';
-import { ErrorNote, StateBadge } from '../../components/feedback.js';
+import { ErrorNote, JobBadge } from '../../components/feedback.js';
 import { Check, Choice } from '../../components/fields.js';
 import { PathField } from '../../components/folder-picker.js';
 import { restoreCommand } from '../../format/cli-equivalent.js';
@@ -109,7 +109,7 @@ function RestoreJob({ id }: { id: string }) {
   return (
     <div className="restore-job" aria-live="polite">
       <p>
-        <StateBadge state={job.state} /> <a href={hrefFor('jobs', job.id)}>Restore job</a> {job.statusMessage}
+        <JobBadge job={job} /> <a href={hrefFor('jobs', job.id)}>Restore job</a> {job.statusMessage}
       </p>
       {job.error && <ErrorNote error={new Error(job.error.message)} title="The restore failed" />}
       {!final && <JobProgress job={job} />}

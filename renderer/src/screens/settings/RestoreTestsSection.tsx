@@ -10,7 +10,7 @@ import type { ApiInput } from '../../../../main/core/api.js';
 import { useAction, useApi, useClient, useServiceEvent } from '../../app/client-context.js';
 import { hrefFor } from '../../app/router.js';
 import { CliEquivalent } from '../../components/cli-box.js';
-import { Empty, ErrorNote, Loading, StateBadge } from '../../components/feedback.js';
+import { Empty, ErrorNote, JobBadge, Loading, StateBadge } from '../../components/feedback.js';
 import { Choice, NumberInput, SelectInput } from '../../components/fields.js';
 import { restoreTestCommand } from '../../format/cli-equivalent.js';
 import { formatBytes, formatDuration, formatRate, formatTime, shortId } from '../../format/format.js';
@@ -121,7 +121,7 @@ function TestJob({ id }: { id: string }) {
   return (
     <div className="restore-job" aria-live="polite">
       <p>
-        <StateBadge state={job.state} /> <a href={hrefFor('jobs', job.id)}>Restore test job</a> {job.statusMessage}
+        <JobBadge job={job} /> <a href={hrefFor('jobs', job.id)}>Restore test job</a> {job.statusMessage}
       </p>
       {job.error && <ErrorNote error={new Error(job.error.message)} title="The restore test failed" />}
       {!isFinal(job.state) && <JobProgress job={job} />}
