@@ -174,14 +174,7 @@ function PassphraseForm({ vault, onAdded, onCancel }: { vault: string; onAdded: 
       <TextInput label="New recovery passphrase" type="password" value={passphrase} onChange={setPassphrase} isRequired autoFocus description="Write it down and keep it away from this computer: with it, the vault opens anywhere. A few unrelated words are easier to keep than symbols." />
       <TextInput label="The same passphrase again" type="password" value={again} onChange={setAgain} isRequired errorMessage={differ ? 'The two passphrases differ.' : null} />
       <ErrorNote error={add.error} title="The passphrase could not be added" />
-      <div className="toolbar">
-        <Button type="submit" className="button button-primary" isDisabled={!passphrase || passphrase !== again || add.pending}>
-          {add.pending ? 'Adding…' : 'Add passphrase'}
-        </Button>
-        <Button className="button" onPress={onCancel}>
-          Cancel
-        </Button>
-      </div>
+      <AddOrCancel label="Add passphrase" isDisabled={!passphrase || passphrase !== again || add.pending} pending={add.pending} onCancel={onCancel} />
     </Form>
   );
 }
@@ -208,14 +201,21 @@ function KmsKeyForm({ vault, kmsKey, onChange, onAdded, onCancel }: { vault: str
         description="The AWS credentials of the computer running DeskVault need kms:DescribeKey and kms:Encrypt on the key to add it, and kms:Decrypt to open the vault with it."
       />
       <ErrorNote error={add.error} title="The KMS key could not be added" />
-      <div className="toolbar">
-        <Button type="submit" className="button button-primary" isDisabled={!kmsKey.trim() || add.pending}>
-          {add.pending ? 'Adding…' : 'Add KMS key'}
-        </Button>
-        <Button className="button" onPress={onCancel}>
-          Cancel
-        </Button>
-      </div>
+      <AddOrCancel label="Add KMS key" isDisabled={!kmsKey.trim() || add.pending} pending={add.pending} onCancel={onCancel} />
     </Form>
+  );
+}
+
+/** A slot form's buttons: submit (its label while idle, "Adding…" while the call runs) and Cancel. */
+function AddOrCancel({ label, isDisabled, pending, onCancel }: { label: string; isDisabled: boolean; pending: boolean; onCancel: () => void }) {
+  return (
+    <div className="toolbar">
+      <Button type="submit" className="button button-primary" isDisabled={isDisabled}>
+        {pending ? 'Adding…' : label}
+      </Button>
+      <Button className="button" onPress={onCancel}>
+        Cancel
+      </Button>
+    </div>
   );
 }
