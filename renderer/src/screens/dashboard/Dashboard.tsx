@@ -12,6 +12,7 @@ import { ComplianceSummary } from './ComplianceSummary.js';
 import { FolderTable } from './FolderTable.js';
 import { RecentJobs } from './RecentJobs.js';
 import { UsagePanel } from './UsagePanel.js';
+import { warningActions } from './warning-actions.js';
 
 export function Dashboard() {
   const plans = useApi('plans.list', {});
@@ -33,6 +34,15 @@ export function Dashboard() {
       {status.data?.warnings.map((w) => (
         <div key={w} className="note note-warn">
           {w}
+          {warningActions(w).length > 0 && (
+            <div className="warning-actions">
+              {warningActions(w).map((a) => (
+                <a key={a.href + a.label} href={a.href}>
+                  {a.label}
+                </a>
+              ))}
+            </div>
+          )}
         </div>
       ))}
       <ErrorNote error={status.error} title="Status unavailable" />
