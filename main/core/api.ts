@@ -201,7 +201,9 @@ export interface FilePreview {
  * One key slot of a vault (`keys.list`, `keys.add`). Any slot opens the vault; adding or removing
  * one never rewrites data. `current`: the slot this service opened the vault with; `appManaged`:
  * that slot holds the key DeskVault keeps in this computer's key store (a vault with the app key
- * provider). A recovery code is a passphrase slot.
+ * provider); `recoveryCode`: the passphrase slot of the recovery code DeskVault made with the
+ * vault (known for vaults made since it is recorded; otherwise a recovery code is just a
+ * passphrase slot).
  */
 export interface KeySlotView {
   id: string;
@@ -215,6 +217,7 @@ export interface KeySlotView {
   kmsKeyArn?: string;
   current: boolean;
   appManaged: boolean;
+  recoveryCode: boolean;
 }
 
 export interface AuditRecordView {

@@ -43,6 +43,8 @@ export const VaultRecord = z.object({
   kmsKey: z.string().optional(),
   lock: LockSettings.optional(),
   notifications: NotificationSettings.optional(),
+  /** The key slot of the recovery code DeskVault made with the vault (app-managed vaults made since this field exists). */
+  recoveryCodeSlot: z.string().optional(),
   createdAt: z.iso.datetime(),
 });
 export type VaultRecord = z.infer<typeof VaultRecord>;

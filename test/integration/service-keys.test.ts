@@ -50,14 +50,14 @@ describe('key slots through the service', () => {
     const before = await svc.api['keys.list']({ vault: 'local' });
     // The app key and the recovery code: both passphrase slots, the first the one the service uses.
     expect(before).toHaveLength(2);
-    expect(before.map((s) => [s.kind, s.current, s.appManaged])).toEqual([
-      ['passphrase', true, true],
-      ['passphrase', false, false],
+    expect(before.map((s) => [s.kind, s.current, s.appManaged, s.recoveryCode])).toEqual([
+      ['passphrase', true, true, false],
+      ['passphrase', false, false, true],
     ]);
     expect(before[0].kdf).toMatch(/^scrypt N=\d+ r=\d+ p=\d+$/);
 
     const added = await svc.api['keys.add']({ vault: 'local', passphrase: RECOVERY });
-    expect(added).toMatchObject({ kind: 'passphrase', current: false, appManaged: false });
+    expect(added).toMatchObject({ kind: 'passphrase', current: false, appManaged: false, recoveryCode: false });
     expect((await svc.api['keys.list']({ vault: 'local' })).map((s) => s.id)).toEqual([...before.map((s) => s.id), added.id]);
 
     const opened = await pointsWith(local, RECOVERY);

@@ -117,7 +117,7 @@ function findSlot(slots: KeySlot[], ref: string, vault: string): KeySlot {
 
 function toView(slot: KeySlot, record: VaultRecord, session: VaultSession): KeySlotView {
   const current = slot.id === session.openedSlotId;
-  const common = { id: slot.id, created: slot.created, current, appManaged: current && slot.kind === 'passphrase' && record.keyProvider === 'app' };
+  const common = { id: slot.id, created: slot.created, current, appManaged: current && slot.kind === 'passphrase' && record.keyProvider === 'app', recoveryCode: slot.id === record.recoveryCodeSlot };
   if (slot.kind === 'kms') return { ...common, kind: 'kms', kmsKeyId: slot.keyId, kmsKeyArn: slot.keyArn };
   return { ...common, kind: 'passphrase', kdf: summarizeSlot(slot).kdf };
 }

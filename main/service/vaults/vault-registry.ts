@@ -62,6 +62,7 @@ export class VaultRegistry {
     let session: VaultSession;
     let created = false;
     let recoveryCode: string | null = null;
+    let recoveryCodeSlot: string | undefined;
     let appKey = input.keyProvider === 'app' ? newAppKey() : null;
     const existingId = await vaultIdAt(input.location);
     if (existingId !== null) {
@@ -83,7 +84,7 @@ export class VaultRegistry {
       if (input.keyProvider === 'app') {
         session = await initVault(input.location, { passphrase: appKey! }, { objectLock: engineLock(input.lock) });
         recoveryCode = newRecoveryCode();
-        await session.addKey(recoveryCode);
+        recoveryCodeSlot = (await session.addKey(recoveryCode)).id;
       } else {
         session = await initVault(input.location, { passphrase: input.passphrase, kmsKey: input.kmsKey }, { objectLock: engineLock(input.lock) });
         if (input.keyProvider === 'kms' && !input.passphrase) warnings.push(`No recovery passphrase: if access to the KMS key is lost, so is the data. Add one in Settings → Vaults → Keys, or with \`deskvault key add --vault ${input.name}\`.`);
@@ -103,6 +104,7 @@ export class VaultRegistry {
       // The vault's own lock (a connected vault keeps the one it was made with), not what was asked.
       ...(session.vault.config.objectLock ? { lock: apiLock(session.vault.config.objectLock) } : {}),
       ...(input.notifications ? { notifications: input.notifications } : {}),
+      ...(recoveryCodeSlot ? { recoveryCodeSlot } : {}),
       createdAt: this.now().toISOString(),
     };
     await this.save([...existing, record]);

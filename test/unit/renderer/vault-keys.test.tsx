@@ -55,7 +55,11 @@ describe('vault key slots in Settings (real service)', () => {
     const added = after.find((s) => !before.some((b) => b.id === s.id))!;
     expect(added).toMatchObject({ kind: 'passphrase', current: false });
     await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(1 + after.length), WAIT);
-    expect(within(table).getByText(added.id.slice(0, 8)).closest('tr')!.textContent).toContain('Passphrase or recovery code');
+    const addedRow = within(table).getByText(added.id.slice(0, 8)).closest('tr')!;
+    expect(addedRow.cells[0].textContent?.trim()).toBe('Passphrase');
+    // The recovery code made with the vault is named as such.
+    const code = before.find((b) => b.recoveryCode)!;
+    expect(within(table).getByText(code.id.slice(0, 8)).closest('tr')!.cells[0].textContent?.trim()).toBe('Recovery code (from the recovery kit)');
     expect(screen.getByText(/deskvault key list --vault local/).textContent).not.toContain(PASSPHRASE);
 
     fireEvent.click(within(table).getByRole('button', { name: `Remove key slot ${added.id.slice(0, 8)}` }));

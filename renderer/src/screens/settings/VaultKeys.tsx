@@ -25,8 +25,10 @@ type Adding = 'passphrase' | 'kms' | null;
 function slotKind(s: KeySlotView, vault: VaultRecord): string {
   if (s.kind === 'kms') return 'AWS KMS key';
   if (s.appManaged) return 'Key kept by DeskVault on this computer';
+  if (s.recoveryCode) return 'Recovery code (from the recovery kit)';
   if (s.current && vault.keyProvider === 'passphrase') return 'Your passphrase (remembered by DeskVault)';
-  return 'Passphrase or recovery code';
+  // Where the recovery code's slot is on record, every other passphrase slot is a passphrase.
+  return vault.recoveryCodeSlot ? 'Passphrase' : 'Passphrase or recovery code';
 }
 
 export function VaultKeys({ vault }: { vault: VaultRecord }) {
@@ -111,7 +113,9 @@ function SlotRow({ slot, vault, slots, otherKms, onRemove, isDisabled }: { slot:
       ? slot.current
         ? `DeskVault then opens vault “${vault.name}” through its other AWS KMS key slot, after checking that it does. Nobody can open the vault through ${slot.kmsKeyId} any more. No data is rewritten.`
         : `Nobody can open vault “${vault.name}” through the AWS KMS key ${slot.kmsKeyId} any more. No data is rewritten.`
-      : `Whoever opens vault “${vault.name}” with this passphrase or recovery code can no longer do so. If it is your recovery code or your only recovery passphrase, add a new one first. No data is rewritten.`;
+      : slot.recoveryCode
+        ? `The recovery code printed in the recovery kit of vault “${vault.name}” no longer opens it: on another computer, or if this one's key is lost, only another passphrase slot does. Add a recovery passphrase first if there is none. No data is rewritten.`
+        : `Whoever opens vault “${vault.name}” with this passphrase or recovery code can no longer do so. If it is your recovery code or your only recovery passphrase, add a new one first. No data is rewritten.`;
   return (
     <tr>
       <td>
