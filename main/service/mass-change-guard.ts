@@ -14,9 +14,19 @@
  *
  * Once per point: a hold whose description names the point means it was done already. Backups
  * have no dry run; a lifecycle dry run never backs up, so nothing here runs in one.
+ *
+ * Spread over several points (`guardAgainstSpreadMassChange`): a continuous plan makes a point at least every
+ * minute while changes keep coming, so an encryption running for ten minutes may change a few
+ * percent in each point and never cross the share in one. So the same rule is also applied to
+ * the last SPREAD_WINDOW_MS as a whole: from the plan's newest point older than the window (the
+ * base) to the new point, by the catalog's diff of the two — distinct paths, so a file saved a
+ * hundred times counts once — with the new data of every point in between. It runs only when the
+ * points' own counts could reach the threshold, and once per episode: not while a mass-change
+ * hold of the plan already holds the base.
  */
 import type { LegalHold, Plan } from '../core/model.js';
-import { detectMassChange, massChangeSummary } from './backups/mass-change.js';
+import { detectMassChange, massChangeSummary, massChangeThreshold } from './backups/mass-change.js';
+import type { PointDiff } from '../core/api.js';
 import type { DeskVaultService } from './service.js';
 import type { BackupResult, RecoveryPoint } from './vault-service.js';
 
@@ -27,7 +37,7 @@ export interface MassChangeCheck {
   plan: Plan;
   vaultName: string;
   jobId: string;
-  result: Pick<BackupResult, 'point' | 'scan'>;
+  result: { point: BackupResult['point']; scan: Pick<BackupResult['scan'], 'bytesRead'> };
   /** The new point's parent, or null (a first backup: never judged). */
   parent: RecoveryPoint | null;
 }
@@ -84,4 +94,41 @@ export function massChangeWarnings(activeHolds: readonly LegalHold[]): string[] 
 /** `2026-03-03 14:05 UTC`. */
 function timeText(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** How far back a mass change spread over several points is looked for. */
+export const SPREAD_WINDOW_MS = 60 * 60_000;
+
+export interface SpreadCheck {
+  plan: Plan;
+  vaultName: string;
+  jobId: string;
+  /** The new point. */
+  point: RecoveryPoint;
+  /** The plan's points in the vault, the new one included (any order). */
+  planPoints: readonly RecoveryPoint[];
+  /** The catalog's diff of two points of the vault (distinct paths added, removed, changed). */
+  diff: (from: string, to: string) => Promise<PointDiff>;
+}
+
+/**
+ * A mass change over the last SPREAD_WINDOW_MS of a plan's points (see the module comment), as
+ * guardAgainstMassChange reacts to one point's: a hold up to the base, the job's issue text.
+ */
+export async function guardAgainstSpreadMassChange(svc: DeskVaultService, c: SpreadCheck): Promise<string | null> {
+  const newAt = Date.parse(c.point.time);
+  const older = c.planPoints.filter((p) => p.id !== c.point.id && Date.parse(p.time) <= newAt).sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  if (older.length < 2) return null; // one point before: the per-point rule has judged it already
+  const base = [...older].reverse().find((p) => Date.parse(p.time) <= newAt - SPREAD_WINDOW_MS) ?? older[0];
+  const between = [...older.filter((p) => Date.parse(p.time) > Date.parse(base.time)), c.point];
+  if (between.length < 2) return null; // the base is the parent: the per-point rule covers it
+  // The points' own counts bound the distinct changes from above (a file changed twice counts twice).
+  const upperBound = between.reduce((n, p) => n + p.stats.changedFiles + p.stats.newFiles, 0);
+  if (upperBound < massChangeThreshold(base.stats.files)) return null;
+  const held = (await svc.holds.list()).some((h) => !h.releasedAt && h.title.startsWith(MASS_CHANGE_HOLD_TITLE) && h.planNames?.includes(c.plan.name) && h.vaultNames?.includes(c.vaultName) && !!h.to && Date.parse(h.to) >= Date.parse(base.time));
+  if (held) return null;
+  const d = await c.diff(base.id, c.point.id);
+  const sum = (k: 'newChunks' | 'storedBytes'): number => between.reduce((n, p) => n + p.stats[k], 0);
+  const window = { ...c.point, stats: { ...c.point.stats, newFiles: d.added.length, changedFiles: d.changed.length, newChunks: sum('newChunks'), storedBytes: sum('storedBytes') } };
+  return guardAgainstMassChange(svc, { plan: c.plan, vaultName: c.vaultName, jobId: c.jobId, result: { point: window, scan: { bytesRead: 0 } }, parent: base });
 }

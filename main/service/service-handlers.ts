@@ -8,7 +8,6 @@ import { DeskVaultError } from '../core/errors.js';
 import type { Job, Plan, Rule } from '../core/model.js';
 import { coldStorageClassOf } from '../engine/index.js';
 import { runBackupJob } from './backups/backup-job.js';
-import { MIN_CHANGED_FILES } from './backups/mass-change.js';
 import { CatalogAccess } from './catalog-access.js';
 import { runCatalogRebuildJob } from './catalog-job.js';
 import { mirrorAudit, verifyAuditMirror } from './audit-mirror.js';
@@ -17,11 +16,11 @@ import { listFolders } from './fs-folders.js';
 import type { JobContext, JobOutcome } from './jobs/job-runner.js';
 import { previewPlan } from './plans/plan-preview.js';
 import { Protection } from './protection.js';
-import { toPointInfo } from './points/point-info.js';
+import { planNameOf, toPointInfo } from './points/point-info.js';
 import { previewFile } from './points/point-preview.js';
 import { decideLifecycle, lastCopiesOf, LOOK_AHEAD_DAYS, LastCopyWarnings, presentOrUnreachable } from './last-copy-warnings.js';
 import { runLifecycleJob } from './lifecycle-job.js';
-import { guardAgainstMassChange } from './mass-change-guard.js';
+import { guardAgainstMassChange, guardAgainstSpreadMassChange } from './mass-change-guard.js';
 import { complianceReport, jobsReport } from './reports.js';
 import { listRestoreTests, runRestoreTestJob } from './restore-test-job.js';
 import { runRestoreJob } from './restores/restore-job.js';
@@ -95,10 +94,17 @@ export function createHandlers(svc: DeskVaultService): Handlers {
   async function checkMassChange(plan: Plan, vaultName: string, session: VaultSession, ctx: JobContext, result: BackupResult, outcome: JobOutcome): Promise<JobOutcome> {
     try {
       const parentId = result.point.parent;
-      // Fewer changed and new files (replaced ones are new ones) than ever fire: the parent's manifest need not be read.
-      if (!parentId || result.point.stats.changedFiles + result.point.stats.newFiles < MIN_CHANGED_FILES) return outcome;
-      const parent = (await session.points()).find((p) => p.id === parentId) ?? null;
-      const issue = await guardAgainstMassChange(svc, { plan, vaultName, jobId: ctx.job.id, result, parent });
+      // A first point has nothing to compare with. (The point listing is the vault's cached manifests;
+      // the last-copy check after it reads the same.)
+      if (!parentId) return outcome;
+      const points = await session.points();
+      const parent = points.find((p) => p.id === parentId) ?? null;
+      const planPoints = points.filter((p) => planNameOf(p, [plan]) === plan.name);
+      const diff = (from: string, to: string) => catalog.diff({ vault: vaultName, from, to });
+      const issue =
+        (await guardAgainstMassChange(svc, { plan, vaultName, jobId: ctx.job.id, result, parent })) ??
+        // Spread over the last hour's points (a continuous plan makes one a minute): mass-change-guard.ts.
+        (await guardAgainstSpreadMassChange(svc, { plan, vaultName, jobId: ctx.job.id, point: result.point, planPoints, diff }));
       if (!issue) return outcome;
       ctx.log(`mass change: ${issue}`);
       const before = outcome.statusMessage?.replace(/^completed with issues: /, '');

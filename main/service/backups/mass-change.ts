@@ -35,7 +35,8 @@
  * it, and counts `changedFiles` and `newChunks` for what it visits — the same meaning as a full
  * walk, so the same rule applies; `unchangedFiles` is derived there (files − new − changed) and is
  * not used. A continuous plan makes a point at least every minute while changes keep coming, so
- * an encryption spread over many points may stay under the share in each (a known gap).
+ * an encryption spread over many points may stay under the share in each: the service also applies
+ * this rule to the last hour of a plan's points as a whole (mass-change-guard.ts, guardAgainstSpreadMassChange).
  *
  * Evidence only, never a trigger: `incompressible` when the backup read at least
  * MIN_BYTES_FOR_COMPRESSION_EVIDENCE and stored at least INCOMPRESSIBLE_SHARE of it (neither
