@@ -17,6 +17,17 @@ import { makeTempDir, removeTempDirs } from '../helpers/files.js';
 const DAY = 86_400_000;
 const FILES = 150;
 
+/** Runs a plan's backup and waits for it to end COMPLETED. */
+async function backUpPlan(svc: DeskVaultService, plan: string): Promise<Job> {
+  let j = await svc.api['backups.start']({ plan });
+  while (!['COMPLETED', 'FAILED', 'ABORTED', 'EXPIRED'].includes(j.state)) {
+    await new Promise((r) => setTimeout(r, 50));
+    j = await svc.api['jobs.get']({ id: j.id });
+  }
+  expect(j.state).toBe('COMPLETED');
+  return j;
+}
+
 describe('mass change after a backup', () => {
   let svc: DeskVaultService;
   let src: string;
@@ -129,15 +140,7 @@ describe('mass change by renaming (x.doc encrypted to x.doc.locked, the original
   let svc: DeskVaultService;
   let src: string;
 
-  const backUp = async (): Promise<Job> => {
-    let j = await svc.api['backups.start']({ plan: 'Docs' });
-    while (!['COMPLETED', 'FAILED', 'ABORTED', 'EXPIRED'].includes(j.state)) {
-      await new Promise((r) => setTimeout(r, 50));
-      j = await svc.api['jobs.get']({ id: j.id });
-    }
-    expect(j.state).toBe('COMPLETED');
-    return j;
-  };
+  const backUp = (): Promise<Job> => backUpPlan(svc, 'Docs');
 
   beforeAll(async () => {
     const home = makeTempDir('dv-home-');
@@ -181,15 +184,7 @@ describe('mass change spread over several points (a continuous plan makes one a 
   let src: string;
   const file = (i: number) => path.join(src, `note${i}.txt`);
 
-  const backUp = async (): Promise<Job> => {
-    let j = await svc.api['backups.start']({ plan: 'Notes' });
-    while (!['COMPLETED', 'FAILED', 'ABORTED', 'EXPIRED'].includes(j.state)) {
-      await new Promise((r) => setTimeout(r, 50));
-      j = await svc.api['jobs.get']({ id: j.id });
-    }
-    expect(j.state).toBe('COMPLETED');
-    return j;
-  };
+  const backUp = (): Promise<Job> => backUpPlan(svc, 'Notes');
 
   beforeAll(async () => {
     const home = makeTempDir('dv-home-');
