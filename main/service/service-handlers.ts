@@ -27,7 +27,7 @@ import { runRestoreJob } from './restores/restore-job.js';
 import { describeSchedule, nextRuns, parseSchedule } from './schedule/index.js';
 import type { DeskVaultService } from './service.js';
 import { computeStatus } from './status.js';
-import type { BackupResult, VaultSession } from './vault-service.js';
+import type { BackupResult, RecoveryPoint } from './vault-service.js';
 import { KeySlots } from './vaults/key-slots.js';
 
 export type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiResult<M>> } & { startBackground(): Promise<void>; stopBackground(): Promise<void> };
@@ -52,9 +52,9 @@ export function createHandlers(svc: DeskVaultService): Handlers {
    * stores the result for status (last-copy-warnings.ts). The catalog is walked only when some
    * point expires within that time.
    */
-  async function checkLastCopies(vaultName: string): Promise<void> {
-    const session = await svc.registry.open(vaultName);
-    const [points, plans, holds] = await Promise.all([session.points(), svc.plans.list(), svc.holds.active()]);
+  async function checkLastCopies(vaultName: string, listed?: RecoveryPoint[]): Promise<void> {
+    const points = listed ?? (await (await svc.registry.open(vaultName)).points());
+    const [plans, holds] = await Promise.all([svc.plans.list(), svc.holds.active()]);
     const now = svc.now();
     const decisions = decideLifecycle({ points, vaultName, plans, holds, now: new Date(now.getTime() + LOOK_AHEAD_DAYS * 86_400_000) });
     const files = decisions.some((d) => d.action === 'DELETE') ? await catalog.fileLister(vaultName) : () => [];
@@ -80,9 +80,11 @@ export function createHandlers(svc: DeskVaultService): Handlers {
         let written: BackupResult | undefined;
         let outcome = await runBackupJob({ plan, rule, session, neverInclude, changedPaths, clock: svc.clock, onPoint: (r) => (written = r) }, ctx);
         await catalog.afterBackup(rule.targetVault).catch((err) => ctx.log(`catalog not updated: ${(err as Error).message}`));
+        // The vault's points, listed once for both checks below (on S3 a listing is a request).
+        const points = written ? await session.points().catch(() => undefined) : undefined;
         // A large share of the files changed at once (ransomware?): hold the earlier points (mass-change-guard.ts).
-        if (written) outcome = await checkMassChange(plan, rule.targetVault, session, ctx, written, outcome);
-        await checkLastCopies(rule.targetVault).catch((err) => ctx.log(`could not check for files whose last backup copy expires: ${(err as Error).message}`));
+        if (written && points) outcome = await checkMassChange(plan, rule.targetVault, points, ctx, written, outcome);
+        await checkLastCopies(rule.targetVault, points).catch((err) => ctx.log(`could not check for files whose last backup copy expires: ${(err as Error).message}`));
         await mirrorAudit(svc, session).catch((err) => ctx.log(`audit trail not mirrored into the vault: ${(err as Error).message}`));
         return outcome;
       },
@@ -91,13 +93,11 @@ export function createHandlers(svc: DeskVaultService): Handlers {
   }
 
   /** Judges a new point for a mass change; a finding becomes an issue in the job's status message. */
-  async function checkMassChange(plan: Plan, vaultName: string, session: VaultSession, ctx: JobContext, result: BackupResult, outcome: JobOutcome): Promise<JobOutcome> {
+  async function checkMassChange(plan: Plan, vaultName: string, points: RecoveryPoint[], ctx: JobContext, result: BackupResult, outcome: JobOutcome): Promise<JobOutcome> {
     try {
       const parentId = result.point.parent;
-      // A first point has nothing to compare with. (The point listing is the vault's cached manifests;
-      // the last-copy check after it reads the same.)
+      // A first point has nothing to compare with.
       if (!parentId) return outcome;
-      const points = await session.points();
       const parent = points.find((p) => p.id === parentId) ?? null;
       const planPoints = points.filter((p) => planNameOf(p, [plan]) === plan.name);
       const diff = (from: string, to: string) => catalog.diff({ vault: vaultName, from, to });
