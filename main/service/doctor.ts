@@ -24,11 +24,15 @@ const featureOf = (p: string): string => PERMISSIONS.find((x) => x.permission ==
 
 /** The rights a new vault or key slot needs on `kmsKey`, each tried (nothing is created). */
 export async function kmsKeyChecks(kmsKey: string): Promise<DoctorReport['checks']> {
-  return (await probeKmsKey(kmsKey)).map((r) => ({ ...r, feature: `${featureOf(r.permission)} (${kmsKey})` }));
+  return forKey(await probeKmsKey(kmsKey), kmsKey);
+}
+
+/** KMS probes as checks, each feature naming the key it is about. */
+function forKey(probes: { permission: string; ok: boolean; message?: string }[], keyId: string): DoctorReport['checks'] {
+  return probes.map((r) => ({ ...r, feature: `${featureOf(r.permission)} (${keyId})` }));
 }
 
 export async function doctor(location: string, opts: { kmsKey?: string } = {}): Promise<DoctorReport> {
-  const feature = featureOf;
   const checks: DoctorReport['checks'] = [];
   let vault: DoctorReport['vault'] = null;
   let policy: object | undefined;
@@ -46,14 +50,14 @@ export async function doctor(location: string, opts: { kmsKey?: string } = {}): 
     const { probeS3Permissions, S3Store } = await loadS3Support();
     // A locked vault also needs the Object Lock rights; an unlocked one is not asked for them.
     const lock = !!vault?.objectLock;
-    for (const r of await probeS3Permissions(new S3Store(loc), { lock })) checks.push({ ...r, feature: feature(r.permission) });
+    for (const r of await probeS3Permissions(new S3Store(loc), { lock })) checks.push({ ...r, feature: featureOf(r.permission) });
     let kmsArn: string | undefined = opts.kmsKey?.startsWith('arn:') ? opts.kmsKey : undefined;
     if (vault) {
       const all: KeySlot[] = await listSlots(store).catch(() => []);
       slots = all.filter((s): s is KmsSlot => s.kind === 'kms');
       for (const slot of slots) {
         kmsArn ??= slot.keyArn;
-        for (const r of await probeKmsPermissions(slot, vault.id)) checks.push({ ...r, feature: `${feature(r.permission)} (${slot.keyId})` });
+        checks.push(...forKey(await probeKmsPermissions(slot, vault.id), slot.keyId));
       }
     }
     policy = iamPolicy(loc.bucket, loc.prefix, kmsArn, { lock });
